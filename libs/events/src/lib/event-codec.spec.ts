@@ -1,0 +1,50 @@
+import { decodeEvent, encodeEvent, HEADER_EVENT_TYPE } from './event-codec';
+import { samplePageView, samplePurchase } from './event.fixtures';
+
+describe('event codec', () => {
+  it('round-trips a valid event, keyed by session with type headers', () => {
+    const event = samplePurchase();
+    const encoded = encodeEvent(event);
+    expect(encoded.key).toBe('s-0001');
+    expect(encoded.headers[HEADER_EVENT_TYPE]).toBe('purchase');
+    expect(decodeEvent(encoded.value)).toEqual({ ok: true, event });
+  });
+
+  it('rejects bytes that are not UTF-8', () => {
+    expect(decodeEvent(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))).toMatchObject({ ok: false, reason: 'invalid_utf8' });
+  });
+
+  it('rejects invalid JSON and non-objects', () => {
+    expect(decodeEvent(Buffer.from('{"event_id":'))).toMatchObject({ ok: false, reason: 'invalid_json' });
+    expect(decodeEvent(Buffer.from('[1,2]'))).toMatchObject({ ok: false, reason: 'not_an_object' });
+  });
+
+  it('rejects an unknown event type', () => {
+    const bad = { ...samplePageView(), event_type: 'teleport' };
+    expect(decodeEvent(Buffer.from(JSON.stringify(bad)))).toMatchObject({ ok: false, reason: 'unknown_event_type' });
+  });
+
+  it.each([
+    ['missing event_id', (e: Record<string, unknown>) => delete e['event_id'], 'event_id'],
+    ['null user_id', (e: Record<string, unknown>) => (e['user_id'] = null), 'user_id'],
+    ['price as string', (e: Record<string, any>) => (e['product'].price_cents = '12.99'), 'product.price_cents'],
+    ['bad device type', (e: Record<string, any>) => (e['device'].type = 'fridge'), 'device.type'],
+    ['time without millis', (e: Record<string, unknown>) => (e['event_time'] = '2026-11-27T10:15:30Z'), 'event_time'],
+    ['bad country', (e: Record<string, unknown>) => (e['country'] = 'XX'), 'country'],
+  ])('names the field on a schema violation: %s', (_name, mutate, field) => {
+    const event = JSON.parse(JSON.stringify(samplePageView()));
+    mutate(event);
+    const result = decodeEvent(Buffer.from(JSON.stringify(event)));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('schema_violation');
+    expect(result.details.some((d) => d.startsWith(field))).toBe(true);
+  });
+
+  it('rejects a purchase with a zero-quantity line', () => {
+    const event = JSON.parse(JSON.stringify(samplePurchase()));
+    event.items[0].quantity = 0;
+    const result = decodeEvent(Buffer.from(JSON.stringify(event)));
+    expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
+  });
+});
