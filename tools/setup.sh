@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian machine with Node 20 and Java 17 lacks, installed idempotently:
+# apt packages (Maven, the native libraries canvas builds against, Chromium for the browser test),
+# npm dependencies (only when package-lock.json changed), and the Kafka jars (cached under .kafka/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v g++ >/dev/null && command -v make >/dev/null || need_apt+=(build-essential)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if ! pkg-config --exists cairo pangocairo libjpeg libpng librsvg-2.0 2>/dev/null || ! [ -e /usr/include/gif_lib.h ]; then
+  need_apt+=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
+fi
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${need_apt[*]} with apt-get" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "setup: Node 20+ needed, found $(node --version)" >&2; exit 1; }
+
+stamp=node_modules/.setup-lock.sha256
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  echo "setup: npm ci" >&2
+  NX_NO_CLOUD=true npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > "$stamp"
+fi
+
+bash tools/kafka/kafka.sh fetch
