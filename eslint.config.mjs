@@ -32,6 +32,7 @@ export default [
                     depConstraints: [
                         { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib"] },
                         { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
+                        { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib"] },
                         { sourceTag: "scope:events", onlyDependOnLibsWithTags: ["scope:events"] }
                     ]
                 }

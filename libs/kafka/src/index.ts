@@ -1,1 +1,3 @@
-export {};
+export * from './lib/topics';
+export * from './lib/batch-server-kafka';
+export * from './lib/kafka-client-options';

@@ -1,1 +1,16 @@
-export {};
+export * from './lib/rule.types';
+export * from './lib/event-fields';
+export * from './lib/record-rules';
+export * from './lib/record-evaluator';
+export * from './lib/contract-rejections';
+export * from './lib/dataset';
+export * from './lib/id-fingerprints';
+export * from './lib/seen-ids';
+export * from './lib/dataset-rules';
+export * from './lib/dataset-evaluator';
+export * from './lib/quality-report';
+export * from './lib/quality-tally';
+export * from './lib/report-csv';
+export * from './lib/default-rules';
+export * from './lib/check-batch';
+export * from './lib/message-gate';

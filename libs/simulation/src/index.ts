@@ -1,1 +1,11 @@
-export {};
+export * from './lib/random';
+export * from './lib/reference-data';
+export * from './lib/catalog';
+export * from './lib/users';
+export * from './lib/priority-queue';
+export * from './lib/session';
+export * from './lib/faults';
+export * from './lib/simulation';
+export * from './lib/rate-pacer';
+export * from './lib/generator-runner';
+export * from './lib/cli-args';

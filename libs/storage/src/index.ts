@@ -1,1 +1,14 @@
-export {};
+export * from './lib/partition-path';
+export * from './lib/storage-layout';
+export * from './lib/storage-backend';
+export * from './lib/local-file-system-backend';
+export * from './lib/parquet-codec';
+export * from './lib/event-parquet';
+export * from './lib/shop-event-from-row';
+export * from './lib/hourly-partial';
+export * from './lib/money';
+export * from './lib/csv';
+export * from './lib/metric-tables';
+export * from './lib/metrics-rollup';
+export * from './lib/partitioned-event-sink';
+export * from './lib/storage-readers';

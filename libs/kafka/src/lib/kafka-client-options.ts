@@ -1,0 +1,28 @@
+import { logLevel, Partitioners, type KafkaConfig, type ProducerConfig } from 'kafkajs';
+
+/** Client settings shared by every app; kafkajs' own logs are kept to warnings so they don't flood at high rates. */
+export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaConfig {
+  return {
+    clientId,
+    brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 300, retries: 8 },
+  };
+}
+
+/**
+ * Idempotent producer settings: the broker de-duplicates retried sends, so retries are unlimited
+ * (kafkajs warns that capping them breaks the guarantee) and one request is in flight to keep order.
+ * The Java-compatible murmur2 partitioner puts a session's key on the same partition as Java producers would.
+ */
+export function idempotentProducerConfig(): ProducerConfig {
+  return {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Parses the contract's time format, `YYYY-MM-DDTHH:mm:ss.sssZ` (ISO-8601 UTC with millis), to epoch ms;
+ * NaN for anything else, including impossible dates (2026-02-30). Several rules read event_time on every
+ * event and Date.parse costs several times more than reading 24 digits.
+ */
+export function parseIsoUtcMillis(text: string): number {
+  if (text === lastText) return lastMs;
+  const ms = parse(text);
+  lastText = text;
+  lastMs = ms;
+  return ms;
+}
+
+// The data-type and timestamp-range rules read the same event_time back to back; remember the last answer.
+let lastText = '';
+let lastMs = NaN;
+
+function parse(text: string): number {
+  if (text.length !== 24) return NaN;
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    text.charCodeAt(10) !== T ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON ||
+    text.charCodeAt(19) !== DOT ||
+    text.charCodeAt(23) !== Z
+  ) {
+    return NaN;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const milli = digits(text, 20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  if (second < 0 || second > 59 || milli < 0 || day > daysInMonth(year, month)) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+/** The number written in text[start, start+length), or -1 if a character is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const DASH = 45;
+const T = 84;
+const COLON = 58;
+const DOT = 46;
+const Z = 90;
+const ZERO = 48;

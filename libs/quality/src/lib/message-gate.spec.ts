@@ -1,0 +1,60 @@
+import { encodeEvent, samplePageView, samplePurchase, type ShopEvent } from '@pipeline/events';
+import { defaultRuleSet } from './default-rules';
+import { MessageQualityGate } from './message-gate';
+
+const NOW = Date.parse('2026-11-27T10:30:00.000Z');
+
+function message(event: ShopEvent | string | Buffer, ref = 'spec/0@0') {
+  const value = Buffer.isBuffer(event) ? event : typeof event === 'string' ? Buffer.from(event) : encodeEvent(event).value;
+  return { value, ref };
+}
+
+function pageView(n: number): ShopEvent {
+  return samplePageView({ event_id: `0b0e8a52-8c1f-4c2a-9d55-${String(n).padStart(12, '0')}`, event_time: '2026-11-27T10:15:30.123Z' });
+}
+
+describe('MessageQualityGate', () => {
+  const gate = () => new MessageQualityGate(defaultRuleSet(), { now: () => NOW });
+
+  it('keeps clean events and reports no failures', () => {
+    const result = gate().check([message(pageView(1)), message(pageView(2))]);
+    expect(result.kept).toHaveLength(2);
+    expect(result.rejected).toEqual([]);
+    expect(result.report.summary.rowsEvaluated).toBe(2);
+    expect(result.report.summary.rowsValid).toBe(2);
+  });
+
+  it('rejects contract violations with the contract reason and counts them in the report', () => {
+    const result = gate().check([message('{"event_id":'), message(Buffer.from([0xff, 0xfe])), message(pageView(3))]);
+    expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [0, 'invalid_json'],
+      [1, 'invalid_utf8'],
+    ]);
+    expect(result.kept).toHaveLength(1);
+    expect(result.report.summary.rowsEvaluated).toBe(3);
+    expect(result.report.summary.rowsValid).toBe(1);
+  });
+
+  it('rejects a record rule failure (revenue not the sum of its lines) as quality_rule', () => {
+    const bad = samplePurchase({ revenue_cents: 1, event_time: '2026-11-27T10:20:00.000Z' } as Partial<ShopEvent>);
+    const result = gate().check([message(bad)]);
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0].reason).toBe('quality_rule');
+    expect(result.rejected[0].details.join(' ')).toContain('revenue_matches_items');
+  });
+
+  it('rejects duplicates within a batch and, after commit, across batches of the hour', () => {
+    const g = gate();
+    const first = g.check([message(pageView(4)), message(pageView(4))]);
+    expect(first.kept).toHaveLength(1);
+    expect(first.rejected).toEqual([expect.objectContaining({ index: 1, reason: 'dataset_rule' })]);
+
+    // Not committed yet (e.g. the write failed and the batch is retried): not its own duplicate.
+    expect(g.check([message(pageView(4))]).kept).toHaveLength(1);
+
+    g.commit(first.kept);
+    const later = g.check([message(pageView(4)), message(pageView(5))]);
+    expect(later.kept.map((e) => e.event_id)).toEqual([pageView(5).event_id]);
+    expect(later.rejected[0]).toMatchObject({ index: 0, reason: 'dataset_rule' });
+  });
+});

@@ -1,0 +1,239 @@
+import type { FaultKind, GeneratedMessage } from './faults';
+import type { RatePacer, Rate } from './rate-pacer';
+import type { MessageSource } from './simulation';
+
+/** Sleeps `ms`, returning early when `signal` aborts. Injectable so tests can drive a fake clock. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export interface GeneratorRunnerOptions {
+  source: MessageSource;
+  pacer: RatePacer;
+  /** Sends one batch; the runner awaits it before producing more (back-pressure). */
+  publish: (batch: GeneratedMessage[]) => Promise<void>;
+  /** Stop after this many messages have been produced. */
+  count?: number;
+  /** Stop after this long (pacer clock). */
+  durationMs?: number;
+  /** Largest batch handed to publish. Default 500. */
+  maxBatchSize?: number;
+  sleep?: Sleep;
+  /** Told about each failed publish (for logging); the runner counts it, backs off and carries on. */
+  onPublishError?: (error: unknown, batch: readonly GeneratedMessage[]) => void;
+}
+
+export type StopReason = 'count' | 'duration' | 'stopped';
+
+export interface GeneratorStats {
+  running: boolean;
+  /** Pacer-clock epoch ms. */
+  startedAt: number | null;
+  stoppedAt: number | null;
+  stopReason: StopReason | null;
+  rate: Rate;
+  /** Messages generated (including those whose publish failed). */
+  produced: number;
+  /** Messages in batches whose publish resolved. */
+  published: number;
+  /** Messages in batches whose publish rejected. */
+  failed: number;
+  byEventType: Record<string, number>;
+  /** Unparseable messages (invalid_json, invalid_utf8) have no event type. */
+  unparseable: number;
+  faultsByKind: Partial<Record<FaultKind, number>>;
+  publishErrors: number;
+  lastError: string | null;
+}
+
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+const INITIAL_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Drives a message source at the pacer's rate into `publish`, one batch at a time. Only one batch is ever
+ * in flight and the next one is produced after it is acknowledged, so a slow sink slows the runner down
+ * instead of filling memory. Framework-free: the Nest generator and the CLI wrap the same loop.
+ */
+export class GeneratorRunner {
+  private readonly source: MessageSource;
+  private readonly pacer: RatePacer;
+  private readonly publish: (batch: GeneratedMessage[]) => Promise<void>;
+  private readonly count: number | undefined;
+  private readonly durationMs: number | undefined;
+  private readonly maxBatchSize: number;
+  private readonly sleep: Sleep;
+  private readonly onPublishError: GeneratorRunnerOptions['onPublishError'];
+
+  private readonly counters: GeneratorStats;
+  private stopping = false;
+  private run: Promise<void> | null = null;
+  /** Aborts the current sleep: on stop, and on a rate change so the new rate applies at once. */
+  private wake: AbortController | null = null;
+
+  constructor(options: GeneratorRunnerOptions) {
+    this.source = options.source;
+    this.pacer = options.pacer;
+    this.publish = options.publish;
+    this.count = options.count;
+    this.durationMs = options.durationMs;
+    this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.onPublishError = options.onPublishError;
+    if (this.count !== undefined && !(Number.isSafeInteger(this.count) && this.count >= 0)) {
+      throw new RangeError(`count must be a non-negative integer, got ${this.count}`);
+    }
+    if (this.durationMs !== undefined && !(this.durationMs >= 0 && Number.isFinite(this.durationMs))) {
+      throw new RangeError(`durationMs must be a non-negative number, got ${this.durationMs}`);
+    }
+    if (!(Number.isSafeInteger(this.maxBatchSize) && this.maxBatchSize >= 1)) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${this.maxBatchSize}`);
+    }
+    this.counters = {
+      running: false,
+      startedAt: null,
+      stoppedAt: null,
+      stopReason: null,
+      rate: this.pacer.rate,
+      produced: 0,
+      published: 0,
+      failed: 0,
+      byEventType: {},
+      unparseable: 0,
+      faultsByKind: {},
+      publishErrors: 0,
+      lastError: null,
+    };
+  }
+
+  get running(): boolean {
+    return this.counters.running;
+  }
+
+  /** A snapshot; safe to serialise. */
+  stats(): GeneratorStats {
+    return {
+      ...this.counters,
+      rate: this.pacer.rate,
+      byEventType: { ...this.counters.byEventType },
+      faultsByKind: { ...this.counters.faultsByKind },
+    };
+  }
+
+  /** Starts the loop; the promise resolves when the run ends (limit reached or stop()). Rejects if already running. */
+  start(): Promise<void> {
+    if (this.run) return Promise.reject(new Error('generator is already running'));
+    this.stopping = false;
+    this.run = this.loop().finally(() => {
+      this.run = null;
+    });
+    return this.run;
+  }
+
+  /** Asks the loop to stop; resolves once the in-flight batch has been published (or failed). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.abort();
+    await this.run;
+  }
+
+  setRate(rate: Rate): void {
+    this.pacer.setRate(rate);
+    this.wake?.abort();
+  }
+
+  private async loop(): Promise<void> {
+    const startedAt = this.pacer.now();
+    this.pacer.restart(startedAt);
+    Object.assign(this.counters, { running: true, startedAt, stoppedAt: null, stopReason: null });
+    let backoffMs = INITIAL_BACKOFF_MS;
+    try {
+      for (;;) {
+        const clockNow = this.pacer.now();
+        const endsAt = this.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + this.durationMs;
+        // Past the end, still send what was due by the end: 2 s at 100/s is 200 messages, not 199.
+        const now = Math.min(clockNow, endsAt);
+        const reason = this.limitReached(clockNow, endsAt, now);
+        if (reason) {
+          this.counters.stopReason = reason;
+          return;
+        }
+        const remaining = this.count === undefined ? Number.POSITIVE_INFINITY : this.count - this.counters.produced;
+        const size = Math.min(this.pacer.due(now), this.maxBatchSize, remaining);
+        if (size <= 0) {
+          // Sleep until exactly the next due time (or the end of the run), never poll.
+          await this.pause(Math.min(this.pacer.msUntilNext(now), endsAt - now));
+          continue;
+        }
+        const batch = this.produce(size);
+        try {
+          await this.publish(batch);
+          this.counters.published += batch.length;
+          backoffMs = INITIAL_BACKOFF_MS;
+        } catch (error) {
+          this.counters.failed += batch.length;
+          this.counters.publishErrors++;
+          this.counters.lastError = error instanceof Error ? error.message : String(error);
+          this.onPublishError?.(error, batch);
+          // A failing sink (broker down) must not turn the loop into a hot retry storm.
+          await this.pause(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+        // Let timers and I/O run between batches even when publish resolves synchronously (dry run, 'max').
+        await yieldToEventLoop();
+      }
+    } finally {
+      this.counters.running = false;
+      this.counters.stoppedAt = this.pacer.now();
+    }
+  }
+
+  private limitReached(clockNow: number, endsAt: number, now: number): StopReason | null {
+    if (this.stopping) return 'stopped';
+    if (this.count !== undefined && this.counters.produced >= this.count) return 'count';
+    if (clockNow >= endsAt && (this.pacer.rate === 'max' || this.pacer.due(now) <= 0)) return 'duration';
+    return null;
+  }
+
+  private produce(size: number): GeneratedMessage[] {
+    const batch: GeneratedMessage[] = new Array(size);
+    const { byEventType, faultsByKind } = this.counters;
+    for (let i = 0; i < size; i++) {
+      const message = this.source.next();
+      batch[i] = message;
+      if (message.eventType === null) this.counters.unparseable++;
+      else byEventType[message.eventType] = (byEventType[message.eventType] ?? 0) + 1;
+      if (message.fault) faultsByKind[message.fault] = (faultsByKind[message.fault] ?? 0) + 1;
+    }
+    this.counters.produced += size;
+    this.pacer.take(size);
+    return batch;
+  }
+
+  private async pause(ms: number): Promise<void> {
+    if (this.stopping) return;
+    const wake = new AbortController();
+    this.wake = wake;
+    try {
+      await this.sleep(ms, wake.signal);
+    } finally {
+      if (this.wake === wake) this.wake = null;
+    }
+  }
+}
+
+/** setTimeout that resolves early (and clears the timer, so the process can exit) when aborted. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

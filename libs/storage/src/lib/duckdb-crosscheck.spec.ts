@@ -1,0 +1,186 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ShopEvent } from '@pipeline/events';
+import { LocalFileSystemBackend } from './local-file-system-backend';
+import { MetricsRollup } from './metrics-rollup';
+import { PartitionedEventSink } from './partitioned-event-sink';
+import { listHourPartitions, readMetricTable } from './storage-readers';
+import { eventStream } from './testing/event-factory';
+import { makeTempDir } from './testing/temp-dir';
+
+/**
+ * An independent reader (DuckDB) checks what parquetjs wrote and what the rollup computed:
+ * schema and values of the raw files, and the metric tables recomputed in SQL from the raw events.
+ */
+jest.setTimeout(60_000);
+
+const TOPIC = 'ecommerce.events';
+const PARTITIONS = 3;
+const EVENTS = eventStream(3000, '2026-11-27T10:00:00.000Z', 2, 42);
+
+type Row = Record<string, string | number | boolean | null>;
+
+describe('Parquet files and metric tables, checked with DuckDB', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let backend: LocalFileSystemBackend;
+  let instance: DuckDBInstance;
+  let db: DuckDBConnection;
+  let rawGlob: string;
+
+  const query = async (sql: string): Promise<Row[]> => (await db.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+
+  beforeAll(async () => {
+    temp = makeTempDir('duckdb');
+    backend = new LocalFileSystemBackend(temp.dir);
+    const sink = new PartitionedEventSink(backend, { compression: 'SNAPPY', rowGroupSize: 200 });
+    const rollup = new MetricsRollup(backend);
+    // Like Kafka: events keyed by session go to one partition, each partition has its own offsets.
+    const byPartition: ShopEvent[][] = Array.from({ length: PARTITIONS }, () => []);
+    for (const event of EVENTS) byPartition[Number(event.session_id.slice(2)) % PARTITIONS].push(event);
+    for (const [partition, events] of byPartition.entries()) {
+      for (let first = 0; first < events.length; first += 317) {
+        const slice = events.slice(first, first + 317);
+        const written = await sink.writeBatch({
+          topic: TOPIC,
+          partition,
+          firstOffset: String(first),
+          lastOffset: String(first + slice.length - 1),
+          events: slice,
+        });
+        await sink.completeBatch(TOPIC, partition);
+        await rollup.rollupHours(written.hours);
+      }
+    }
+    rawGlob = `read_parquet('${backend.pathOf('events')}/**/*.parquet', hive_partitioning=true)`;
+    instance = await DuckDBInstance.create(':memory:');
+    db = await instance.connect();
+    await db.run(`CREATE VIEW raw AS SELECT *, date_trunc('hour', event_time) AS event_hour FROM ${rawGlob}`);
+  });
+
+  afterAll(() => {
+    db?.closeSync();
+    instance?.closeSync();
+    temp?.cleanup();
+  });
+
+  it('reads every event back with a TIMESTAMP event_time equal to the input and exact revenue', async () => {
+    const [stats] = await query(`
+      SELECT count(*) AS n, count(DISTINCT event_id) AS ids, typeof(any_value(event_time)) AS time_type,
+             sum(revenue_cents)::VARCHAR AS revenue_cents
+      FROM ${rawGlob}`);
+    const revenue = EVENTS.reduce((sum, e) => sum + (e.event_type === 'purchase' ? e.revenue_cents : 0), 0);
+    expect(stats).toEqual({ n: '3000', ids: '3000', time_type: 'TIMESTAMP', revenue_cents: String(revenue) });
+
+    const times = await query(`SELECT event_id, epoch_ms(event_time)::VARCHAR AS ms FROM raw`);
+    const expected = new Map(EVENTS.map((e) => [e.event_id, String(Date.parse(e.event_time))]));
+    expect(times).toHaveLength(3000);
+    for (const row of times) expect(row['ms']).toBe(expected.get(String(row['event_id'])));
+  });
+
+  it('exposes the Hive partition columns and the declared column types', async () => {
+    const partitions = await query(`SELECT DISTINCT year, month, day, hour FROM ${rawGlob} ORDER BY ALL`);
+    expect(partitions).toEqual([
+      { year: '2026', month: '11', day: '27', hour: '10' },
+      { year: '2026', month: '11', day: '27', hour: '11' },
+    ]);
+    const types = await query(`SELECT column_name, column_type, "null" FROM (DESCRIBE SELECT * FROM ${rawGlob})`);
+    const typeOf = Object.fromEntries(types.map((t) => [t['column_name'], t['column_type']]));
+    expect(typeOf).toMatchObject({
+      event_id: 'VARCHAR',
+      schema_version: 'INTEGER',
+      event_time: 'TIMESTAMP',
+      price_cents: 'BIGINT',
+      revenue_cents: 'BIGINT',
+      quantity: 'INTEGER',
+    });
+  });
+
+  it('summary tables equal the same figures computed in SQL from the raw files', async () => {
+    const expected = await query(`
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour,
+             count(*) AS events, count(DISTINCT session_id) AS sessions, count(DISTINCT user_id) AS users,
+             count(*) FILTER (event_type = 'page_view') AS page_views,
+             count(*) FILTER (event_type = 'search') AS searches,
+             count(*) FILTER (event_type = 'add_to_cart') AS add_to_carts,
+             count(*) FILTER (event_type = 'remove_from_cart') AS remove_from_carts,
+             count(*) FILTER (event_type = 'purchase') AS orders,
+             coalesce(sum(quantity) FILTER (event_type = 'purchase'), 0) AS units,
+             coalesce(sum(revenue_cents), 0) AS revenue_cents,
+             CAST(coalesce(sum(revenue_cents), 0) / 100.0 AS DECIMAL(18, 2))::VARCHAR AS revenue
+      FROM raw GROUP BY event_hour ORDER BY event_hour`);
+    const hours = await listHourPartitions(backend, 'metrics/summary');
+    expect(hours).toHaveLength(2);
+    for (const [i, hour] of hours.entries()) {
+      const [row] = await readMetricTable(backend, 'summary', hour);
+      const sql = expected[i];
+      expect(row).toMatchObject({
+        hour: sql['hour'],
+        revenue: sql['revenue'],
+        ...Object.fromEntries(
+          ['events', 'sessions', 'users', 'page_views', 'searches', 'add_to_carts', 'remove_from_carts', 'orders', 'units', 'revenue_cents'].map(
+            (k) => [k, Number(sql[k])],
+          ),
+        ),
+      });
+      const orders = Number(sql['orders']);
+      expect(Math.abs(Number(row['avg_order_value']) - Number(sql['revenue_cents']) / orders / 100)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(Number(row['conversion_rate']) - orders / Number(sql['sessions']))).toBeLessThanOrEqual(0.00005);
+    }
+  });
+
+  it('products tables equal the same figures computed in SQL, in the same order', async () => {
+    const itemType = `'[{"product_id":"VARCHAR","name":"VARCHAR","category":"VARCHAR","price_cents":"BIGINT","quantity":"BIGINT"}]'`;
+    const expected = await query(`
+      WITH lines AS (
+        SELECT event_hour, unnest(from_json(items_json, ${itemType})) AS item FROM raw WHERE event_type = 'purchase'
+      ), sold AS (
+        SELECT event_hour, item.product_id AS product_id, any_value(item.name) AS name, any_value(item.category) AS category,
+               sum(item.quantity) AS units, sum(item.price_cents * item.quantity) AS revenue_cents
+        FROM lines GROUP BY ALL
+      ), touched AS (
+        SELECT event_hour, product_id, any_value(product_name) AS name, any_value(category) AS category,
+               count(*) FILTER (event_type = 'page_view') AS views, count(*) FILTER (event_type = 'add_to_cart') AS add_to_carts
+        FROM raw WHERE product_id IS NOT NULL AND event_type IN ('page_view', 'add_to_cart') GROUP BY ALL
+      )
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour, product_id,
+             coalesce(s.name, t.name) AS product_name, coalesce(s.category, t.category) AS category,
+             coalesce(views, 0) AS views, coalesce(add_to_carts, 0) AS add_to_carts,
+             coalesce(units, 0) AS units, coalesce(revenue_cents, 0) AS revenue_cents,
+             CAST(coalesce(revenue_cents, 0) / 100.0 AS DECIMAL(18, 2))::VARCHAR AS revenue
+      FROM sold s FULL OUTER JOIN touched t USING (event_hour, product_id)
+      ORDER BY event_hour, revenue_cents DESC, product_id`);
+    const actual = [];
+    for (const hour of await listHourPartitions(backend, 'metrics/products')) actual.push(...(await readMetricTable(backend, 'products', hour)));
+    expect(actual.length).toBeGreaterThan(2);
+    expect(actual).toEqual(
+      expected.map((r) => ({
+        ...r,
+        views: Number(r['views']),
+        add_to_carts: Number(r['add_to_carts']),
+        units: Number(r['units']),
+        revenue_cents: Number(r['revenue_cents']),
+      })),
+    );
+  });
+
+  it('devices tables equal the same figures computed in SQL', async () => {
+    const expected = await query(`
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour, device_type,
+             count(*) AS events, count(*) FILTER (event_type = 'purchase') AS orders, coalesce(sum(revenue_cents), 0) AS revenue_cents,
+             CAST(coalesce(sum(revenue_cents), 0) / 100.0 AS DECIMAL(18, 2))::VARCHAR AS revenue
+      FROM raw GROUP BY event_hour, device_type ORDER BY event_hour, device_type`);
+    const actual = [];
+    for (const hour of await listHourPartitions(backend, 'metrics/devices')) actual.push(...(await readMetricTable(backend, 'devices', hour)));
+    expect(actual).toEqual(
+      expected.map((r) => ({ ...r, events: Number(r['events']), orders: Number(r['orders']), revenue_cents: Number(r['revenue_cents']) })),
+    );
+  });
+
+  it('metric Parquet tables read in DuckDB with hour as TIMESTAMP and counts as BIGINT', async () => {
+    // hive_partitioning=false: DuckDB would otherwise replace the file's `hour` column with the folder's hour=HH.
+    const [row] = await query(`
+      SELECT typeof(any_value(hour)) AS hour_type, typeof(any_value(events)) AS events_type, sum(events)::VARCHAR AS events, sum(revenue_cents)::VARCHAR AS cents
+      FROM read_parquet('${backend.pathOf('metrics/summary')}/**/*.parquet', hive_partitioning=false)`);
+    const [raw] = await query(`SELECT count(*)::VARCHAR AS n, sum(revenue_cents)::VARCHAR AS cents FROM raw`);
+    expect(row).toEqual({ hour_type: 'TIMESTAMP', events_type: 'BIGINT', events: raw['n'], cents: raw['cents'] });
+  });
+});

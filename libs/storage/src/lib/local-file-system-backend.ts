@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { checkStorageKey, type StorageBackend } from './storage-backend';
+
+const TEMP_SUFFIX = '.tmp';
+
+/** Temp files start with '.' and end with '.tmp': hidden from list() and from `*.parquet` globs of other readers. */
+export function isTemporaryFileName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+/**
+ * StorageBackend on a local (POSIX) file system rooted at a directory.
+ * writeAtomic = write a temp file in the same folder, fsync it, rename over the target, fsync the folder:
+ * rename within one file system is atomic, and the folder fsync makes the new name survive a power loss.
+ */
+export class LocalFileSystemBackend implements StorageBackend {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Absolute path of a key, for tools that read the files directly (DuckDB, pyarrow). */
+  pathOf(key: string): string {
+    return path.join(this.root, ...checkStorageKey(key, { allowEmpty: true }).split('/').filter(Boolean));
+  }
+
+  async writeAtomic(key: string, bytes: Uint8Array): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    await this.makeDirectoryDurably(dir);
+    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+    try {
+      const handle = await fs.open(temp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, target);
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+    await syncDirectory(dir);
+  }
+
+  async read(key: string): Promise<Buffer> {
+    return fs.readFile(this.pathOf(checkStorageKey(key)));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const base = checkStorageKey(prefix, { allowEmpty: true });
+    const keys: string[] = [];
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
+        else if (entry.isFile() && !isTemporaryFileName(entry.name)) keys.push(key);
+      }
+    };
+    await walk(this.pathOf(base), base);
+    // Plain code-unit order (not localeCompare) so the order is the same on every host and matches S3's.
+    return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  async remove(key: string): Promise<boolean> {
+    const target = this.pathOf(checkStorageKey(key));
+    try {
+      await fs.unlink(target);
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    // Without this a crash could bring the name back after recovery already deleted its pending marker.
+    await syncDirectory(path.dirname(target));
+    return true;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await fs.stat(this.pathOf(checkStorageKey(key)))).isFile();
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** mkdir -p, then fsync the parent of every folder it created, so the new folders themselves are durable. */
+  private async makeDirectoryDurably(dir: string): Promise<void> {
+    const firstCreated = await fs.mkdir(dir, { recursive: true });
+    if (!firstCreated) return;
+    let current = dir;
+    while (current !== path.dirname(firstCreated)) {
+      current = path.dirname(current);
+      await syncDirectory(current);
+    }
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,185 @@
+import { EVENT_TYPES } from '@pipeline/events';
+import { toCsv } from './csv';
+import { FUNNEL_STAGES, sessionsAtStage, type HourlyPartial } from './hourly-partial';
+import { formatCents, formatRatio } from './money';
+import { encodeParquet, type ParquetColumn, type ParquetEncodingOptions } from './parquet-codec';
+import { PartitionPath } from './partition-path';
+
+export const METRIC_TABLE_NAMES = ['summary', 'events_by_type', 'products', 'categories', 'devices', 'funnel'] as const;
+export type MetricTableName = (typeof METRIC_TABLE_NAMES)[number];
+
+export function isMetricTableName(value: string): value is MetricTableName {
+  return (METRIC_TABLE_NAMES as readonly string[]).includes(value);
+}
+
+export interface MetricColumn extends ParquetColumn {
+  type: 'string' | 'int64' | 'timestamp_millis';
+}
+
+/**
+ * hour is the ISO start of the hour in CSV and in memory, TIMESTAMP_MILLIS in Parquet; counts are numbers.
+ * The `hour` column shares its name with the `hour=HH` folder: read metric Parquet with Hive partitioning off
+ * (DuckDB: hive_partitioning=false), or the folder's integer hour replaces the timestamp column.
+ */
+export type MetricValue = string | number;
+export type MetricRow = Record<string, MetricValue>;
+
+export interface MetricTable {
+  name: MetricTableName;
+  columns: readonly MetricColumn[];
+  rows: MetricRow[];
+}
+
+const hour: MetricColumn = { name: 'hour', type: 'timestamp_millis', required: true };
+const text = (name: string): MetricColumn => ({ name, type: 'string', required: true });
+const count = (name: string): MetricColumn => ({ name, type: 'int64', required: true });
+
+/**
+ * The fixed column order of every table: readers (reporter, spreadsheets) may rely on position.
+ * Decimal money and ratio columns are text with a fixed number of places, computed from integers.
+ */
+export const METRIC_TABLE_COLUMNS: Record<MetricTableName, readonly MetricColumn[]> = {
+  summary: [
+    hour,
+    count('events'),
+    count('sessions'),
+    count('users'),
+    count('page_views'),
+    count('searches'),
+    count('add_to_carts'),
+    count('remove_from_carts'),
+    count('orders'),
+    count('units'),
+    count('revenue_cents'),
+    text('revenue'),
+    /** Two places; "" when the hour has no orders. */
+    text('avg_order_value'),
+    /** orders / sessions, four places (can exceed 1 when sessions order more than once). */
+    text('conversion_rate'),
+  ],
+  events_by_type: [hour, text('event_type'), count('events')],
+  products: [
+    hour,
+    text('product_id'),
+    text('product_name'),
+    text('category'),
+    count('views'),
+    count('add_to_carts'),
+    count('units'),
+    count('revenue_cents'),
+    text('revenue'),
+  ],
+  categories: [hour, text('category'), count('units'), count('revenue_cents'), text('revenue')],
+  devices: [hour, text('device_type'), count('events'), count('orders'), count('revenue_cents'), text('revenue')],
+  /** Sessions that, within the hour, reached each stage (see FUNNEL_STAGES for the definition). */
+  funnel: [hour, text('stage'), count('sessions')],
+};
+
+const byRevenueThenKey =
+  <T extends { revenue_cents: number }>(key: (row: T) => string) =>
+  (a: T, b: T): number =>
+    b.revenue_cents - a.revenue_cents || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/** The six tables of one hour, computed only from its merged partial. */
+export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
+  const h = PartitionPath.parse(partial.hour).toIsoString();
+  const sessions = Object.keys(partial.sessions).length;
+  const table = (name: MetricTableName, rows: MetricRow[]): MetricTable => ({ name, columns: METRIC_TABLE_COLUMNS[name], rows });
+  return [
+    table('summary', [
+      {
+        hour: h,
+        events: partial.events,
+        sessions,
+        users: partial.users.length,
+        page_views: partial.page_views,
+        searches: partial.searches,
+        add_to_carts: partial.add_to_carts,
+        remove_from_carts: partial.remove_from_carts,
+        orders: partial.orders,
+        units: partial.units,
+        revenue_cents: partial.revenue_cents,
+        revenue: formatCents(partial.revenue_cents),
+        avg_order_value: formatRatio(partial.revenue_cents, partial.orders * 100, 2),
+        conversion_rate: sessions === 0 ? formatRatio(0, 1, 4) : formatRatio(partial.orders, sessions, 4),
+      },
+    ]),
+    table(
+      'events_by_type',
+      EVENT_TYPES.map((type) => ({ hour: h, event_type: type, events: partial.events_by_type[type] ?? 0 })),
+    ),
+    table(
+      'products',
+      Object.values(partial.products)
+        .sort(byRevenueThenKey((p) => p.product_id))
+        .map((p) => ({
+          hour: h,
+          product_id: p.product_id,
+          product_name: p.name,
+          category: p.category,
+          views: p.views,
+          add_to_carts: p.add_to_carts,
+          units: p.units,
+          revenue_cents: p.revenue_cents,
+          revenue: formatCents(p.revenue_cents),
+        })),
+    ),
+    table(
+      'categories',
+      Object.entries(partial.categories)
+        .map(([category, c]) => ({ category, ...c }))
+        .sort(byRevenueThenKey((c) => c.category))
+        .map((c) => ({ hour: h, category: c.category, units: c.units, revenue_cents: c.revenue_cents, revenue: formatCents(c.revenue_cents) })),
+    ),
+    table(
+      'devices',
+      Object.entries(partial.devices)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([device_type, d]) => ({
+          hour: h,
+          device_type,
+          events: d.events,
+          orders: d.orders,
+          revenue_cents: d.revenue_cents,
+          revenue: formatCents(d.revenue_cents),
+        })),
+    ),
+    table(
+      'funnel',
+      FUNNEL_STAGES.map(({ stage }) => ({ hour: h, stage, sessions: sessionsAtStage(partial, stage) })),
+    ),
+  ];
+}
+
+export function metricTableCsv(table: MetricTable): string {
+  const names = table.columns.map((c) => c.name);
+  return toCsv(names, table.rows.map((row) => names.map((name) => row[name])));
+}
+
+export function metricTableParquet(table: MetricTable, options: ParquetEncodingOptions = {}): Promise<Buffer> {
+  const rows = table.rows.map((row) => {
+    const out: Record<string, string | number> = {};
+    for (const column of table.columns) {
+      const value = row[column.name];
+      out[column.name] = column.type === 'timestamp_millis' ? Date.parse(String(value)) : value;
+    }
+    return out;
+  });
+  return encodeParquet(table.columns, rows, options);
+}
+
+/** Turns CSV text fields back into typed values by the table's column types. */
+export function typedMetricRow(table: MetricTableName, fields: Record<string, string>): MetricRow {
+  const row: MetricRow = {};
+  for (const column of METRIC_TABLE_COLUMNS[table]) {
+    const value = fields[column.name];
+    if (value === undefined) throw new Error(`${table}: missing column ${column.name}`);
+    if (column.type === 'int64') {
+      if (!/^-?\d+$/.test(value)) throw new Error(`${table}.${column.name}: "${value}" is not an integer`);
+      row[column.name] = Number(value);
+    } else {
+      row[column.name] = value;
+    }
+  }
+  return row;
+}

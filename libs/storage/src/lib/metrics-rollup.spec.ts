@@ -1,0 +1,85 @@
+import { computePartial, serializePartial } from './hourly-partial';
+import { LocalFileSystemBackend } from './local-file-system-backend';
+import { MetricsRollup, rollupHour } from './metrics-rollup';
+import { PartitionPath } from './partition-path';
+import type { StorageBackend } from './storage-backend';
+import { readMetricTable } from './storage-readers';
+import { eventStream } from './testing/event-factory';
+import { makeTempDir } from './testing/temp-dir';
+
+const HOUR = PartitionPath.parse('year=2026/month=11/day=27/hour=10');
+const EVENTS = eventStream(300, '2026-11-27T10:00:00.000Z', 1, 5);
+
+describe('metrics rollup', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let backend: LocalFileSystemBackend;
+
+  beforeEach(async () => {
+    temp = makeTempDir('rollup');
+    backend = new LocalFileSystemBackend(temp.dir);
+    const parts = [EVENTS.slice(0, 100), EVENTS.slice(100, 250), EVENTS.slice(250)];
+    for (const [i, part] of parts.entries()) {
+      await backend.writeAtomic(`partials/${HOUR}/t+${i}+00000000000000000000.json`, serializePartial(computePartial(HOUR, part)));
+    }
+  });
+  afterEach(() => temp.cleanup());
+
+  it('merges every partial of the hour into all tables, as CSV and Parquet', async () => {
+    const result = await rollupHour(backend, HOUR);
+    expect(result.partials).toBe(3);
+    expect(result.written).toHaveLength(12);
+    expect(await backend.list(`metrics/summary/${HOUR}`)).toEqual([
+      `metrics/summary/${HOUR}/summary.csv`,
+      `metrics/summary/${HOUR}/summary.parquet`,
+    ]);
+    const [summary] = await readMetricTable(backend, 'summary', HOUR);
+    const whole = computePartial(HOUR, EVENTS);
+    expect(summary).toMatchObject({
+      hour: '2026-11-27T10:00:00.000Z',
+      events: 300,
+      sessions: Object.keys(whole.sessions).length,
+      users: whole.users.length,
+      revenue_cents: whole.revenue_cents,
+    });
+  });
+
+  it('is idempotent: a second run writes identical bytes', async () => {
+    await rollupHour(backend, HOUR);
+    const first = await backend.read(`metrics/products/${HOUR}/products.csv`);
+    await rollupHour(backend, String(HOUR));
+    expect(await backend.read(`metrics/products/${HOUR}/products.csv`)).toEqual(first);
+  });
+
+  it('recomputes from what is on storage: a removed partial drops out, no partial removes the tables', async () => {
+    await rollupHour(backend, HOUR);
+    await backend.remove(`partials/${HOUR}/t+2+00000000000000000000.json`);
+    await rollupHour(backend, HOUR);
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]['events']).toBe(250);
+    await backend.remove(`partials/${HOUR}/t+0+00000000000000000000.json`);
+    await backend.remove(`partials/${HOUR}/t+1+00000000000000000000.json`);
+    const result = await rollupHour(backend, HOUR);
+    expect(result.removed).toHaveLength(12);
+    expect(await backend.list('metrics')).toEqual([]);
+  });
+
+  it('MetricsRollup runs one rollup of an hour at a time', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const watching: StorageBackend = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
+      list: async (prefix: string) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return backend.list(prefix);
+      },
+      writeAtomic: async (key: string, bytes: Uint8Array) => {
+        await backend.writeAtomic(key, bytes);
+        if (key.endsWith('funnel.parquet')) active--;
+      },
+    });
+    const rollup = new MetricsRollup(watching);
+    const results = await Promise.all([rollup.rollupHour(HOUR), rollup.rollupHour(HOUR), rollup.rollupHours([HOUR, String(HOUR)])]);
+    expect(results.flat()).toHaveLength(3);
+    expect(maxActive).toBe(1);
+  });
+});

@@ -1,0 +1,108 @@
+import { ParquetReader, ParquetSchema, ParquetWriter, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
+import type { ColumnType } from '@pipeline/events';
+import { Writable } from 'node:stream';
+
+export type ParquetCompressionCodec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
+
+export interface ParquetEncodingOptions {
+  /** Default SNAPPY: cheap to decode and what Spark/DuckDB/pyarrow write by default. */
+  compression?: ParquetCompressionCodec;
+  /** Rows per row group. Default 10 000; a whole flushed batch usually fits one group. */
+  rowGroupSize?: number;
+}
+
+export const DEFAULT_ROW_GROUP_SIZE = 10_000;
+
+/** What a column needs to become a Parquet field; EVENT_COLUMNS and the metric tables both have this shape. */
+export interface ParquetColumn {
+  name: string;
+  type: ColumnType;
+  required: boolean;
+}
+
+export type ParquetValue = string | number | null;
+export type ParquetRow = Record<string, ParquetValue>;
+
+/**
+ * parquetjs writes TIMESTAMP_MILLIS as the legacy converted type only (no LogicalType in the footer).
+ * The Parquet spec defines that converted type as a UTC-adjusted instant, pyarrow reads it as
+ * timestamp[ms, tz=UTC] and DuckDB as TIMESTAMP holding the UTC wall clock (see the DuckDB spec).
+ */
+const PARQUET_TYPE_OF: Record<ColumnType, ParquetType> = {
+  string: 'UTF8',
+  int32: 'INT32',
+  int64: 'INT64',
+  timestamp_millis: 'TIMESTAMP_MILLIS',
+};
+
+/** A fresh schema each call: parquetjs mutates the field definitions it is given. */
+export function parquetSchemaFor(
+  columns: readonly ParquetColumn[],
+  compression: ParquetCompressionCodec = 'SNAPPY',
+): ParquetSchema {
+  if (!PARQUET_COMPRESSION_CODECS.includes(compression)) throw new Error(`unsupported Parquet compression ${compression}`);
+  const fields: Record<string, FieldDefinition> = {};
+  for (const column of columns) {
+    fields[column.name] = { type: PARQUET_TYPE_OF[column.type], optional: !column.required, compression };
+  }
+  return new ParquetSchema(fields);
+}
+
+/** Encodes rows to a complete Parquet file in memory, so any StorageBackend can store the bytes. */
+export async function encodeParquet(
+  columns: readonly ParquetColumn[],
+  rows: Iterable<ParquetRow>,
+  options: ParquetEncodingOptions = {},
+): Promise<Buffer> {
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) throw new Error(`invalid rowGroupSize ${rowGroupSize}`);
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  // parquetjs types the stream as an fs.WriteStream but only calls write() and end(), which any Writable has.
+  const output = sink as unknown as Parameters<typeof ParquetWriter.openStream>[1];
+  const writer = await ParquetWriter.openStream(parquetSchemaFor(columns, options.compression), output, { rowGroupSize });
+  for (const row of rows) await writer.appendRow(row);
+  await writer.close();
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Streams the rows of a Parquet file as plain values: INT64 (bigint in parquetjs) becomes number,
+ * TIMESTAMP_MILLIS (Date) becomes epoch ms, absent optional values become null.
+ */
+export async function* decodeParquet(bytes: Buffer): AsyncGenerator<ParquetRow> {
+  const reader = await ParquetReader.openBuffer(bytes);
+  try {
+    const names = reader.getSchema().fieldList.map((field) => field.name);
+    const cursor = reader.getCursor();
+    for (let record = await cursor.next(); record; record = await cursor.next()) {
+      const source = record as Record<string, unknown>;
+      const row: ParquetRow = {};
+      for (const name of names) row[name] = toPlainValue(name, source[name]);
+      yield row;
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+function toPlainValue(name: string, value: unknown): ParquetValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'bigint') {
+    // Cents and counts stay far below 2^53; a larger value means corrupt data, not a number to round.
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+      throw new RangeError(`column ${name}: ${value} does not fit a JS number`);
+    }
+    return Number(value);
+  }
+  if (value instanceof Date) return value.getTime();
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  throw new TypeError(`column ${name}: unexpected Parquet value of type ${typeof value}`);
+}

@@ -1,0 +1,191 @@
+import type { ShopEvent } from '@pipeline/events';
+import { encodeEventsParquet } from './event-parquet';
+import { computeHourlyPartials, serializePartial } from './hourly-partial';
+import type { ParquetEncodingOptions } from './parquet-codec';
+import { PartitionPath } from './partition-path';
+import type { StorageBackend } from './storage-backend';
+import { batchFileStem, parseOffset, partialFileKey, pendingMarkerKey, rawEventFileKey } from './storage-layout';
+
+export interface EventBatch {
+  topic: string;
+  partition: number;
+  /** Offsets as decimal strings: Kafka offsets are int64. */
+  firstOffset: string;
+  lastOffset: string;
+  /** The valid events of offsets firstOffset..lastOffset in Kafka order (rejected ones went to the DLQ). */
+  events: readonly ShopEvent[];
+}
+
+export interface PendingMarker {
+  format: 1;
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  /** Every key the batch writes; all of them are removed if the batch turns out uncommitted. */
+  files: string[];
+  createdAt: string;
+}
+
+export interface WrittenBatch {
+  files: string[];
+  /** PartitionPath strings of the hours the batch touched, sorted: roll these up. */
+  hours: string[];
+}
+
+export type RecoveryOutcome = 'no_pending_batch' | 'committed' | 'rolled_back';
+
+export interface RecoveryResult {
+  outcome: RecoveryOutcome;
+  marker: PendingMarker | null;
+  /** Files deleted because their batch was never committed. */
+  removed: string[];
+  /** Hours whose files changed: roll them up again. */
+  hours: string[];
+}
+
+export class PendingBatchError extends Error {
+  constructor(topic: string, partition: number) {
+    super(`a batch of ${topic}[${partition}] is still pending: call completeBatch or recoverPartition first`);
+    this.name = 'PendingBatchError';
+  }
+}
+
+/**
+ * Writes Kafka batches as Hive-partitioned Parquet plus per-file partial aggregates, exactly once,
+ * the way Kafka Connect's S3 sink does: files are named by topic+partition+first offset, and a file
+ * only counts once Kafka has the offset commit that follows it.
+ *
+ * Protocol, per topic-partition and strictly sequential:
+ *   1. writeBatch   - writes the pending marker (the offsets and every file the batch will write),
+ *                     then each file atomically.
+ *   2. the caller commits lastOffset + 1 to Kafka.
+ *   3. completeBatch - deletes the marker.
+ *   On partition assignment, before consuming: recoverPartition with the committed offset.
+ *
+ * Why a marker and not just "a replay rewrites the same names": after a crash the batch is consumed again
+ * from the committed offset, but the new batch may end at a different offset (fetch sizes, flush timers),
+ * so it can cover fewer hours than the crashed attempt. A file the crashed attempt wrote in another hour
+ * folder would never be overwritten, and its events (which are consumed again and written again) would be
+ * counted twice. The marker lists exactly those files, so recovery deletes them first.
+ *
+ * After writeBatch/recoverPartition, roll up the returned hours (MetricsRollup): tables are recomputed from
+ * the partial files on storage, never from in-memory counters, so they are right after any crash.
+ */
+export class PartitionedEventSink {
+  constructor(
+    private readonly backend: StorageBackend,
+    private readonly parquetOptions: ParquetEncodingOptions = {},
+  ) {}
+
+  async writeBatch(batch: EventBatch): Promise<WrittenBatch> {
+    const { topic, partition, firstOffset, lastOffset } = batch;
+    const first = parseOffset(firstOffset);
+    const last = parseOffset(lastOffset);
+    if (last < first) throw new Error(`lastOffset ${lastOffset} is before firstOffset ${firstOffset}`);
+    if (BigInt(batch.events.length) > last - first + 1n) {
+      throw new Error(`${batch.events.length} events cannot come from offsets ${firstOffset}..${lastOffset}`);
+    }
+    const markerKey = pendingMarkerKey(topic, partition);
+    if (await this.backend.exists(markerKey)) throw new PendingBatchError(topic, partition);
+
+    // Encode everything before touching storage: a bad event then fails the batch with nothing written.
+    const stem = batchFileStem(topic, partition, firstOffset);
+    const files = await this.encodeFiles(stem, batch.events);
+    if (files.length === 0) return { files: [], hours: [] };
+
+    const marker: PendingMarker = {
+      format: 1,
+      topic,
+      partition,
+      firstOffset: first.toString(),
+      lastOffset: last.toString(),
+      files: files.map((f) => f.key),
+      createdAt: new Date().toISOString(),
+    };
+    await this.backend.writeAtomic(markerKey, Buffer.from(`${JSON.stringify(marker, null, 2)}\n`, 'utf8'));
+    for (const file of files) await this.backend.writeAtomic(file.key, file.bytes);
+    return { files: marker.files, hours: hoursOf(marker.files) };
+  }
+
+  /** After the offset commit succeeded: the batch's files are now final. */
+  async completeBatch(topic: string, partition: number): Promise<boolean> {
+    return this.backend.remove(pendingMarkerKey(topic, partition));
+  }
+
+  /**
+   * Settles a batch left pending by a crash (or a failed writeBatch), given the partition's committed offset
+   * (the next offset to consume; null when the group has none). Call it before consuming the partition.
+   */
+  async recoverPartition(topic: string, partition: number, committedOffset: string | null): Promise<RecoveryResult> {
+    const markerKey = pendingMarkerKey(topic, partition);
+    const marker = await this.readMarker(markerKey);
+    if (!marker) return { outcome: 'no_pending_batch', marker: null, removed: [], hours: [] };
+    if (marker.topic !== topic || marker.partition !== partition) {
+      throw new Error(`pending marker ${markerKey} belongs to ${marker.topic}[${marker.partition}]`);
+    }
+    const committed = committedOffset === null ? null : parseOffset(committedOffset);
+    const first = BigInt(marker.firstOffset);
+    const last = BigInt(marker.lastOffset);
+    if (committed !== null && committed > last) {
+      await this.backend.remove(markerKey);
+      return { outcome: 'committed', marker, removed: [], hours: [] };
+    }
+    if (committed !== null && committed > first) {
+      // Only lastOffset + 1 is ever committed for a batch; a commit inside it means another writer committed
+      // offsets this batch holds. Deleting would lose events before the commit and keeping would double
+      // those after it, so stop rather than guess.
+      throw new Error(
+        `committed offset ${committedOffset} of ${topic}[${partition}] falls inside pending batch ${marker.firstOffset}..${marker.lastOffset}`,
+      );
+    }
+    const removed: string[] = [];
+    for (const key of marker.files) if (await this.backend.remove(key)) removed.push(key);
+    // The marker goes last: if we crash before this, the next recovery deletes the same files again.
+    await this.backend.remove(markerKey);
+    return { outcome: 'rolled_back', marker, removed, hours: hoursOf(marker.files) };
+  }
+
+  /** For a writeBatch that failed (no commit happened): removes what it may have written, like a recovery. */
+  abortBatch(topic: string, partition: number): Promise<RecoveryResult> {
+    return this.recoverPartition(topic, partition, null);
+  }
+
+  async pendingMarker(topic: string, partition: number): Promise<PendingMarker | null> {
+    return this.readMarker(pendingMarkerKey(topic, partition));
+  }
+
+  private async readMarker(key: string): Promise<PendingMarker | null> {
+    if (!(await this.backend.exists(key))) return null;
+    const marker = JSON.parse((await this.backend.read(key)).toString('utf8')) as PendingMarker;
+    if (marker.format !== 1 || !Array.isArray(marker.files)) throw new Error(`unreadable pending marker ${key}`);
+    return marker;
+  }
+
+  private async encodeFiles(stem: string, events: readonly ShopEvent[]): Promise<Array<{ key: string; bytes: Buffer }>> {
+    const byHour = new Map<number, ShopEvent[]>();
+    for (const event of events) {
+      const startMs = PartitionPath.fromEventTime(Date.parse(event.event_time)).startMs;
+      const list = byHour.get(startMs) ?? [];
+      if (list.length === 0) byHour.set(startMs, list);
+      list.push(event);
+    }
+    const files: Array<{ key: string; bytes: Buffer }> = [];
+    for (const [startMs, hourEvents] of [...byHour.entries()].sort(([a], [b]) => a - b)) {
+      const hour = PartitionPath.fromEventTime(startMs);
+      const [partial] = computeHourlyPartials(hourEvents);
+      files.push({ key: rawEventFileKey(hour, stem), bytes: await encodeEventsParquet(hourEvents, this.parquetOptions) });
+      files.push({ key: partialFileKey(hour, stem), bytes: serializePartial(partial) });
+    }
+    return files;
+  }
+}
+
+function hoursOf(keys: readonly string[]): string[] {
+  const hours = new Map<number, string>();
+  for (const key of keys) {
+    const hour = PartitionPath.tryParse(key);
+    if (hour) hours.set(hour.startMs, String(hour));
+  }
+  return [...hours.entries()].sort(([a], [b]) => a - b).map(([, h]) => h);
+}

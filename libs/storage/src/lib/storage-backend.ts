@@ -1,0 +1,34 @@
+/**
+ * Where the sink's bytes go. Keys are forward-slash relative paths ("events/year=2026/.../x.parquet") so an
+ * object store can implement this too: an S3 PUT is already atomic and S3 lists by key prefix.
+ *
+ * Contract every implementation must keep, because the exactly-once protocol relies on it:
+ * - writeAtomic: a reader sees either no object or the whole object, never part of one, and the write is
+ *   durable when the promise resolves.
+ * - remove: durable when the promise resolves; removing a missing key is not an error.
+ */
+export interface StorageBackend {
+  writeAtomic(key: string, bytes: Uint8Array): Promise<void>;
+  /** Rejects when the key does not exist. */
+  read(key: string): Promise<Buffer>;
+  /** Every key below a folder-like prefix (recursive), sorted; [] when there is none. */
+  list(prefix: string): Promise<string[]>;
+  /** Resolves true when something was removed, false when the key did not exist. */
+  remove(key: string): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
+}
+
+/**
+ * Rejects keys that could escape the root or mean different things on different backends.
+ * Returns the key unchanged so call sites can validate inline.
+ */
+export function checkStorageKey(key: string, { allowEmpty = false } = {}): string {
+  if (key === '' && allowEmpty) return key;
+  if (key === '' || key.startsWith('/') || key.endsWith('/') || key.includes('\\') || key.includes('\0')) {
+    throw new Error(`invalid storage key "${key}"`);
+  }
+  for (const segment of key.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') throw new Error(`invalid storage key "${key}"`);
+  }
+  return key;
+}
