@@ -1,10 +1,18 @@
-import { Module } from '@nestjs/common';
-import { AppController } from './app.controller';
-import { AppService } from './app.service';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@pipeline/platform';
+import { IngestController } from './ingest/ingest.controller';
+import { IngestService } from './ingest/ingest.service';
+import { ProcessorMetrics } from './ingest/processor.metrics';
+import { ProcessorConfig } from './processor.config';
 
-@Module({
-  imports: [],
-  controllers: [AppController],
-  providers: [AppService],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static register(config: ProcessorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot({ serviceName: 'processor', kafkaBrokers: config.brokers })],
+      controllers: [IngestController],
+      providers: [{ provide: ProcessorConfig, useValue: config }, ProcessorMetrics, IngestService],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import { loadConfig } from '@pipeline/platform';
+import { Kafka } from 'kafkajs';
+import { AppModule } from './app.module';
+import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
+import { ProcessorConfig } from './processor.config';
+
+/** Starts the processor: HTTP (health, metrics) plus the batch Kafka transport. Also used by the e2e tests. */
+export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
+  const config = loadConfig(ProcessorConfig, env);
+  const logger = new Logger('Processor');
+
+  const topics = await ensureTopicsOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), [
+    { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+    { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+  ]);
+  if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
+
+  const app = await NestFactory.create(AppModule.register(config), { bufferLogs: false });
+  app.enableShutdownHooks();
+  app.connectMicroservice(
+    {
+      strategy: new BatchServerKafka({
+        client: kafkaClientConfig('processor', config.brokers),
+        consumer: {
+          groupId: config.CONSUMER_GROUP,
+          maxWaitTimeInMs: config.BATCH_MAX_MS,
+          // Ask the broker to gather data for up to BATCH_MAX_MS: fewer, larger files at high rates.
+          minBytes: 1024 * 1024,
+          maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
+          maxBytes: config.FETCH_MAX_BYTES_PER_PARTITION * config.TOPIC_PARTITIONS,
+          sessionTimeout: 30_000,
+          heartbeatInterval: 3_000,
+        },
+        producer: idempotentProducerConfig(),
+        run: { partitionsConsumedConcurrently: config.TOPIC_PARTITIONS },
+        subscribe: { fromBeginning: true },
+      }, { topics: [config.EVENTS_TOPIC], pattern: INGEST_BATCH_PATTERN }),
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  await app.listen(config.PROCESSOR_PORT);
+  logger.log(
+    `Processor listening on :${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${config.DATA_DIR}`,
+  );
+  return app;
+}

@@ -1,0 +1,18 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { KafkaBatchMessage } from '@pipeline/kafka';
+import { IngestService } from './ingest.service';
+
+/** Pattern BatchServerKafka routes the configured EVENTS_TOPIC's batches to. */
+export const INGEST_BATCH_PATTERN = 'processor.ingest-batch';
+
+/** The Kafka side of the processor: each fetched batch of one partition arrives here. */
+@Controller()
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @EventPattern(INGEST_BATCH_PATTERN)
+  onBatch(@Payload() message: KafkaBatchMessage): Promise<void> {
+    return this.ingest.ingest(message);
+  }
+}

@@ -1,0 +1,137 @@
+import type { DecodeResult, ShopEvent } from '@pipeline/events';
+import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
+import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
+
+/** The durable side of the pipeline, as the ingestor needs it (PartitionedEventSink in production). */
+export interface EventSinkPort {
+  /**
+   * Settles a batch an earlier attempt left pending: kept if `committedOffset` is past it, else its files are
+   * removed (they will be written again). Returns the hours whose files changed.
+   */
+  recoverPartition(topic: string, partition: number, committedOffset: string): Promise<{ hours: string[] }>;
+  writeBatch(batch: {
+    topic: string;
+    partition: number;
+    firstOffset: string;
+    lastOffset: string;
+    events: ShopEvent[];
+  }): Promise<{ files: string[]; hours: string[] }>;
+  completeBatch(topic: string, partition: number): Promise<unknown>;
+}
+
+export type RecordValidator = (value: Buffer | null) => DecodeResult;
+
+export interface FlushReport {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  valid: ShopEvent[];
+  deadLetters: DeadLetter[];
+  files: string[];
+  hours: string[];
+  durationMs: number;
+  /** Messages still behind this flush on the partition (high watermark - next offset). */
+  lag: number;
+}
+
+export interface MicroBatchIngestorOptions {
+  sink: EventSinkPort;
+  validate: RecordValidator;
+  sendDeadLetters: (messages: Message[]) => Promise<void>;
+  /** Upper bound on events per flushed file set (BATCH_MAX_EVENTS). */
+  maxEvents: number;
+  onFlushed?: (report: FlushReport) => void;
+  now?: () => number;
+}
+
+type BatchPayload = Pick<
+  EachBatchPayload,
+  'batch' | 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'
+>;
+
+/**
+ * One Kafka fetch batch of one partition -> validated events in storage, refused ones in the DLQ,
+ * then (and only then) the committed offset moves. Order per chunk:
+ *   recover -> write files (with pending marker) -> DLQ acked -> commit -> clear marker.
+ * A crash anywhere before the commit replays the chunk; the sink's recovery removes what the
+ * crashed attempt wrote, so a replay never duplicates and a commit never covers unwritten data.
+ */
+export class MicroBatchIngestor {
+  private readonly now: () => number;
+
+  constructor(private readonly options: MicroBatchIngestorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async ingest(payload: BatchPayload): Promise<void> {
+    const { batch } = payload;
+    const messages = batch.messages;
+    for (let start = 0; start < messages.length; start += this.options.maxEvents) {
+      // A rebalance or shutdown in the middle of a large batch: stop here; what is not committed is replayed.
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = messages.slice(start, start + this.options.maxEvents);
+      await this.flushChunk(payload, chunk);
+    }
+  }
+
+  private async flushChunk(payload: BatchPayload, chunk: KafkaMessage[]): Promise<void> {
+    const started = this.now();
+    const { topic, partition } = payload.batch;
+    const firstOffset = chunk[0].offset;
+    const lastOffset = chunk[chunk.length - 1].offset;
+
+    const valid: ShopEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const message of chunk) {
+      const result = this.options.validate(message.value);
+      if (result.ok) {
+        valid.push(result.event);
+      } else {
+        deadLetters.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+          reason: result.reason,
+          details: result.details,
+        });
+      }
+    }
+
+    // Kafka delivers from the committed offset, so the first offset of a chunk is the committed one.
+    const recovered = await this.options.sink.recoverPartition(topic, partition, firstOffset);
+    const written =
+      valid.length > 0
+        ? await this.options.sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid })
+        : { files: [], hours: [] };
+    if (deadLetters.length > 0) {
+      const failedAt = new Date(this.now());
+      await this.options.sendDeadLetters(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
+    }
+    const nextOffset = (BigInt(lastOffset) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+    });
+    if (valid.length > 0) await this.options.sink.completeBatch(topic, partition);
+    payload.resolveOffset(lastOffset);
+    await payload.heartbeat();
+
+    const highWatermark = BigInt(payload.batch.highWatermark);
+    const lag = highWatermark > BigInt(nextOffset) ? Number(highWatermark - BigInt(nextOffset)) : 0;
+    this.options.onFlushed?.({
+      topic,
+      partition,
+      firstOffset,
+      lastOffset,
+      valid,
+      deadLetters,
+      files: written.files,
+      hours: [...new Set([...recovered.hours, ...written.hours])],
+      durationMs: this.now() - started,
+      lag,
+    });
+  }
+}

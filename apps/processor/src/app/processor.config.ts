@@ -1,0 +1,52 @@
+import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { parseList } from '@pipeline/platform';
+
+/** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
+export class ProcessorConfig {
+  @IsInt() @Min(1) @Max(65535)
+  PROCESSOR_PORT = 3001;
+
+  @IsString() @IsNotEmpty()
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsString() @IsNotEmpty()
+  DATA_DIR = 'data';
+
+  @IsString() @IsNotEmpty()
+  EVENTS_TOPIC = 'ecommerce.events';
+
+  @IsString() @IsNotEmpty()
+  DLQ_TOPIC = 'ecommerce.events.dlq';
+
+  @IsInt() @Min(1) @Max(1000)
+  TOPIC_PARTITIONS = 3;
+
+  @IsString() @IsNotEmpty()
+  CONSUMER_GROUP = 'processor';
+
+  /** Most events in one flushed file set; larger fetches are split. */
+  @IsInt() @Min(1) @Max(1_000_000)
+  BATCH_MAX_EVENTS = 20_000;
+
+  /** Longest a fetch waits for data before a (possibly small) batch is flushed: the latency bound at low rates. */
+  @IsInt() @Min(10) @Max(60_000)
+  BATCH_MAX_MS = 500;
+
+  /** Bytes the broker gathers per partition per fetch (kafkajs maxBytesPerPartition). */
+  @IsInt() @Min(65_536)
+  FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
+
+  @IsIn(['SNAPPY', 'GZIP', 'UNCOMPRESSED'])
+  PARQUET_COMPRESSION: 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED' = 'SNAPPY';
+
+  @IsInt() @Min(100)
+  PARQUET_ROW_GROUP_SIZE = 10_000;
+
+  /** How often hourly metric tables are recomputed from the durable partials of hours that changed. */
+  @IsInt() @Min(100)
+  METRICS_ROLLUP_MS = 5_000;
+
+  get brokers(): string[] {
+    return parseList(this.KAFKA_BROKERS);
+  }
+}

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# processor image. Build from the repository root: docker build -f docker/processor.Dockerfile -t pipeline-processor .
+# Not built by this project's CI (no Docker engine there); see README "Docker".
+
+FROM node:20-bookworm AS build
+# canvas (chartjs-node-canvas) compiles against Cairo and Pango.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential pkg-config python3 \
+    libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /repo
+COPY package.json package-lock.json ./
+RUN NX_NO_CLOUD=true npm ci --no-audit --no-fund
+COPY . .
+RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx build processor --configuration=production \
+ && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production PROCESSOR_PORT=3001 DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /repo/node_modules ./node_modules
+COPY --from=build /repo/dist/apps/processor ./
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3001
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:' + process.env.PROCESSOR_PORT + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", "main.js"]

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole pipeline on one machine (README: `npm start`): set-up, a local Kafka broker unless KAFKA_BROKERS
+# points at one, a production build of the three apps, then generator -> Kafka -> processor -> storage -> reporter.
+# Ctrl-C stops the apps (each flushes and commits), then the broker it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+started_kafka=false
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  bash tools/kafka/kafka.sh start
+  started_kafka=true
+  export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+fi
+
+npx nx run-many -t build -p generator processor reporter --outputStyle=static >/dev/null
+echo "Built generator, processor and reporter (dist/apps/)."
+
+pids=()
+stopping=false
+cleanup() {
+  $stopping && return
+  stopping=true
+  echo "Stopping apps..."
+  [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if $started_kafka; then bash tools/kafka/kafka.sh stop; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_app() {
+  local name=$1
+  # Process substitution keeps $! the app's own pid, so signals reach node, not the prefixing sed.
+  node "dist/apps/$name/main.js" > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=($!)
+}
+start_app processor
+start_app reporter
+start_app generator
+
+cat <<INFO
+Pipeline running against $KAFKA_BROKERS, data in ${DATA_DIR:-data}/
+  generator  http://127.0.0.1:${GENERATOR_PORT:-3000}/generator/status
+  processor  http://127.0.0.1:${PROCESSOR_PORT:-3001}/metrics
+  reporter   http://127.0.0.1:${REPORTER_PORT:-3002}/api/summary
+Press Ctrl-C to stop.
+INFO
+# Any app exiting (a crash, a finished one-shot run) brings the whole pipeline down cleanly.
+wait -n "${pids[@]}"

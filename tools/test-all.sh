@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite (README: `npm test`): set-up, a fresh Kafka broker of its own on a test port,
+# lint and every project's tests (unit and pipeline tests against that broker), then the broker is stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
+export KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
+# A fresh broker per run: tests must not depend on topics or offsets left by an earlier run.
+bash tools/kafka/kafka.sh stop >/dev/null
+rm -rf ".kafka/data-$KAFKA_PORT"
+trap 'bash tools/kafka/kafka.sh stop >/dev/null' EXIT
+bash tools/kafka/kafka.sh start
+export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+
+if [ "${1:-}" = "--affected" ]; then
+  # Pull requests: only projects the change reaches (NX_BASE/NX_HEAD come from CI, e.g. nrwl/nx-set-shas).
+  shift
+  npx nx affected -t lint test --parallel=2 --outputStyle=static "$@"
+else
+  npx nx run-many -t lint test --parallel=2 --outputStyle=static "$@"
+fi
