@@ -12,3 +12,4 @@ export * from './lib/metric-tables';
 export * from './lib/metrics-rollup';
 export * from './lib/partitioned-event-sink';
 export * from './lib/storage-readers';
+export * from './lib/quality-reports';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testBrokers, uniqueTopic } from '@pipeline/kafka/testing';
 import { LocalFileSystemBackend, readEventRows } from '@pipeline/storage';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { AppProcess, freePort, waitForHealthy, type AppName } from './app-process';
 
 /**
@@ -64,9 +64,13 @@ export class PipelineFixture {
   }
 
   /** Reads a topic from the beginning until `expected` messages arrived. */
-  async readTopic(topic: string, expected: number, timeoutMs = 60_000): Promise<import('kafkajs').KafkaMessage[]> {
+  async readTopic(topic: string, expected: number, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+    return (await this.readTopicWithPartitions(topic, expected, timeoutMs)).map((m) => m.message);
+  }
+
+  async readTopicWithPartitions(topic: string, expected: number, timeoutMs = 60_000): Promise<{ partition: number; message: KafkaMessage }[]> {
     const consumer = this.kafka.consumer({ groupId: uniqueTopic('e2e-reader') });
-    const messages: import('kafkajs').KafkaMessage[] = [];
+    const messages: { partition: number; message: KafkaMessage }[] = [];
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -76,8 +80,8 @@ export class PipelineFixture {
           timeoutMs,
         );
         void consumer.run({
-          eachMessage: async ({ message }) => {
-            messages.push(message);
+          eachMessage: async ({ partition, message }) => {
+            messages.push({ partition, message });
             if (messages.length >= expected) {
               clearTimeout(timer);
               resolve();
@@ -89,6 +93,14 @@ export class PipelineFixture {
       await consumer.disconnect();
     }
     return messages;
+  }
+
+  /** Output of every app process this fixture started (bounded per process). */
+  logs(name?: AppName): string {
+    return this.apps
+      .filter((a) => !name || a.name === name)
+      .map((a) => a.logs)
+      .join('\n');
   }
 
   async topicOffsets(topic: string) {

@@ -36,6 +36,10 @@ export class ProcessorConfig {
   @IsInt() @Min(65_536)
   FETCH_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 
+  /** How long the group waits for a silent instance before giving its partitions to the others. */
+  @IsInt() @Min(6_000) @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
   @IsIn(['SNAPPY', 'GZIP', 'UNCOMPRESSED'])
   PARQUET_COMPRESSION: 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED' = 'SNAPPY';
 

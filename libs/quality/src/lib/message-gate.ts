@@ -38,12 +38,17 @@ export interface MessageGateOptions {
  * The processor's validation step for raw Kafka messages: the event contract (decodeEvent), then the record
  * rules, then the dataset rules over what survived (duplicates within the batch and against earlier batches
  * of the same hour). Every message is either kept or rejected with a reason, and the batch's QualityReport
- * counts both. Ids enter the cross-batch memory only through `commit`, after the batch is durable, so a
- * batch that is retried is never flagged as a duplicate of itself.
+ * counts both. Ids enter the cross-batch memory through `commit`, after the batch is durable; until then they
+ * are in flight, and `abort` releases them, so a batch that is retried is never flagged as a duplicate of itself.
  */
 export class MessageQualityGate {
   private readonly compiled: CompiledRecordRules;
   private readonly seen = new HourlySeenIds();
+  /**
+   * Ids of kept events whose chunk is not committed yet. Partitions are processed concurrently, so a copy of
+   * an event may be checked while its original's chunk is still being written: without this, both would pass.
+   */
+  private readonly inFlight = new Set<string>();
   private readonly now: () => number;
   private readonly retainedHours: number;
 
@@ -86,8 +91,18 @@ export class MessageQualityGate {
       .map((r) => `${r.id}: ${r.description}`);
     const kept: ShopEvent[] = [];
     survivors.forEach((event, row) => {
-      if (blocking.has(row)) rejected.push({ index: survivorIndex[row], reason: 'dataset_rule', details: failedErrorRules });
-      else kept.push(event);
+      if (blocking.has(row)) {
+        rejected.push({ index: survivorIndex[row], reason: 'dataset_rule', details: failedErrorRules });
+      } else if (this.inFlight.has(event.event_id)) {
+        rejected.push({
+          index: survivorIndex[row],
+          reason: 'dataset_rule',
+          details: ['unique_event_id: event_id duplicates an event being stored by another partition'],
+        });
+      } else {
+        this.inFlight.add(event.event_id);
+        kept.push(event);
+      }
     });
     rejected.sort((a, b) => a.index - b.index);
     return { kept, rejected, report: tally.toReport({ dataset }) };
@@ -96,7 +111,13 @@ export class MessageQualityGate {
   /** Call once the kept events are durable: later batches of the same hours will see them as already stored. */
   commit(kept: readonly ShopEvent[]): void {
     this.seen.recordEvents(kept);
+    for (const event of kept) this.inFlight.delete(event.event_id);
     this.seen.evictBefore(this.now() - this.retainedHours * HOUR_MS);
+  }
+
+  /** Call when a checked chunk was not stored (it will be redelivered): its events are not duplicates of themselves. */
+  abort(kept: readonly ShopEvent[]): void {
+    for (const event of kept) this.inFlight.delete(event.event_id);
   }
 }
 

@@ -1,7 +1,17 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { decodeEvent } from '@pipeline/events';
+import { defaultRuleSet, MessageQualityGate, type QualityReport } from '@pipeline/quality';
 import type { KafkaBatchMessage } from '@pipeline/kafka';
-import { listHourPartitions, LocalFileSystemBackend, PartitionedEventSink, PartitionPath, rollupHour, type ParquetEncodingOptions } from '@pipeline/storage';
+import {
+  batchFileStem,
+  listHourPartitions,
+  LocalFileSystemBackend,
+  PartitionedEventSink,
+  PartitionPath,
+  rollupHour,
+  rollupQualityHour,
+  writeQualityBatchReport,
+  type ParquetEncodingOptions,
+} from '@pipeline/storage';
 import type { Producer } from 'kafkajs';
 import { ProcessorConfig } from '../processor.config';
 import { MicroBatchIngestor, type FlushReport } from './micro-batch-ingestor';
@@ -18,6 +28,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly parquetOptions: ParquetEncodingOptions;
   private ingestor: MicroBatchIngestor | null = null;
   private readonly dirtyHours = new Map<string, PartitionPath>();
+  private readonly dirtyQualityHours = new Map<string, PartitionPath>();
   private rollupTimer: NodeJS.Timeout | null = null;
   private rollupRunning: Promise<void> = Promise.resolve();
   private totals = { stored: 0, deadLettered: 0, flushes: 0 };
@@ -33,7 +44,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const since = Date.now() - STARTUP_ROLLUP_HOURS * 3_600_000;
-    for (const hour of await listHourPartitions(this.backend, 'partials', since)) this.dirtyHours.set(hour.toString(), hour);
+    for (const hour of await listHourPartitions(this.backend, 'partials', since)) {
+      this.dirtyHours.set(hour.toString(), hour);
+      this.dirtyQualityHours.set(hour.toString(), hour);
+    }
     await this.rollupDirtyHours();
     this.rollupTimer = setInterval(() => void this.scheduleRollup(), this.config.METRICS_ROLLUP_MS);
   }
@@ -53,8 +67,21 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
 
   private ingestorFor(producer: Producer): MicroBatchIngestor {
     this.ingestor ??= new MicroBatchIngestor({
-      sink: this.sink,
-      validate: decodeEvent,
+      sink: {
+        recoverPartition: async (topic, partition, committed) => {
+          const recovery = await this.sink.recoverPartition(topic, partition, committed);
+          if (recovery.outcome !== 'no_pending_batch') {
+            this.logger.warn(
+              `Recovered ${topic}[${partition}] at offset ${committed}: ${recovery.outcome}, removed ${recovery.removed.length} files of an earlier attempt`,
+            );
+          }
+          return recovery;
+        },
+        writeBatch: (batch) => this.sink.writeBatch(batch),
+        completeBatch: (topic, partition) => this.sink.completeBatch(topic, partition),
+        storeQualityReport: (chunk, report) => this.storeQualityReport(chunk, report),
+      },
+      gate: new MessageQualityGate(defaultRuleSet()),
       maxEvents: this.config.BATCH_MAX_EVENTS,
       sendDeadLetters: async (messages) => {
         await producer.send({ topic: this.config.DLQ_TOPIC, acks: -1, messages });
@@ -62,6 +89,15 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       onFlushed: (report) => this.recordFlush(report),
     });
     return this.ingestor;
+  }
+
+  private async storeQualityReport(
+    chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number },
+    report: QualityReport,
+  ): Promise<string> {
+    const hour = PartitionPath.fromEventTime(Number.isFinite(chunk.firstTimestampMs) ? chunk.firstTimestampMs : Date.now());
+    await writeQualityBatchReport(this.backend, hour, batchFileStem(chunk.topic, chunk.partition, chunk.firstOffset), report);
+    return hour.toString();
   }
 
   private recordFlush(report: FlushReport): void {
@@ -76,6 +112,8 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.totals.deadLettered += report.deadLetters.length;
     this.totals.flushes += 1;
     for (const hour of report.hours) this.dirtyHours.set(hour, PartitionPath.parse(hour));
+    this.dirtyQualityHours.set(report.qualityHour, PartitionPath.parse(report.qualityHour));
+    this.metrics.qualityScore.set(report.report.summary.rowWeightedScore);
   }
 
   /** Serialises rollups: a slow one is never overlapped by the next tick. */
@@ -85,14 +123,19 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async rollupDirtyHours(): Promise<void> {
-    const hours = [...this.dirtyHours.values()];
-    this.dirtyHours.clear();
+    await this.rollupEach(this.dirtyHours, 'metrics', (hour) => rollupHour(this.backend, hour, this.parquetOptions));
+    await this.rollupEach(this.dirtyQualityHours, 'quality', (hour) => rollupQualityHour(this.backend, hour));
+  }
+
+  private async rollupEach(dirty: Map<string, PartitionPath>, what: string, rollup: (hour: PartitionPath) => Promise<unknown>) {
+    const hours = [...dirty.values()];
+    dirty.clear();
     for (const hour of hours) {
       try {
-        await rollupHour(this.backend, hour, this.parquetOptions);
+        await rollup(hour);
       } catch (error) {
-        this.dirtyHours.set(hour.toString(), hour);
-        this.logger.error(`Rollup of ${hour.toString()} failed, will retry: ${(error as Error).message}`);
+        dirty.set(hour.toString(), hour);
+        this.logger.error(`${what} rollup of ${hour.toString()} failed, will retry: ${(error as Error).message}`);
       }
     }
   }

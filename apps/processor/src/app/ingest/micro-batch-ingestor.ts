@@ -1,4 +1,5 @@
-import type { DecodeResult, ShopEvent } from '@pipeline/events';
+import type { ShopEvent } from '@pipeline/events';
+import type { GateResult, QualityReport } from '@pipeline/quality';
 import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 
@@ -17,9 +18,21 @@ export interface EventSinkPort {
     events: ShopEvent[];
   }): Promise<{ files: string[]; hours: string[] }>;
   completeBatch(topic: string, partition: number): Promise<unknown>;
+  /**
+   * Stores a chunk's quality report under the hour of its first message's Kafka timestamp (which a replay
+   * sees again, so the replay overwrites it). Returns that hour's folder.
+   */
+  storeQualityReport(chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number }, report: QualityReport): Promise<string>;
 }
 
-export type RecordValidator = (value: Buffer | null) => DecodeResult;
+/** The validation step: contract, record rules, dataset rules (MessageQualityGate in production). */
+export interface ValidationGate {
+  check(messages: { value: Buffer | null; ref: string }[]): GateResult;
+  /** Told once the kept events are durable and committed. */
+  commit(kept: readonly ShopEvent[]): void;
+  /** Told when a checked chunk was not stored: it will be delivered again. */
+  abort(kept: readonly ShopEvent[]): void;
+}
 
 export interface FlushReport {
   topic: string;
@@ -28,8 +41,10 @@ export interface FlushReport {
   lastOffset: string;
   valid: ShopEvent[];
   deadLetters: DeadLetter[];
+  report: QualityReport;
   files: string[];
   hours: string[];
+  qualityHour: string;
   durationMs: number;
   /** Messages still behind this flush on the partition (high watermark - next offset). */
   lag: number;
@@ -37,7 +52,7 @@ export interface FlushReport {
 
 export interface MicroBatchIngestorOptions {
   sink: EventSinkPort;
-  validate: RecordValidator;
+  gate: ValidationGate;
   sendDeadLetters: (messages: Message[]) => Promise<void>;
   /** Upper bound on events per flushed file set (BATCH_MAX_EVENTS). */
   maxEvents: number;
@@ -53,7 +68,7 @@ type BatchPayload = Pick<
 /**
  * One Kafka fetch batch of one partition -> validated events in storage, refused ones in the DLQ,
  * then (and only then) the committed offset moves. Order per chunk:
- *   recover -> write files (with pending marker) -> DLQ acked -> commit -> clear marker.
+ *   validate -> recover -> write files (with pending marker) -> quality report -> DLQ acked -> commit -> clear marker.
  * A crash anywhere before the commit replays the chunk; the sink's recovery removes what the
  * crashed attempt wrote, so a replay never duplicates and a commit never covers unwritten data.
  */
@@ -81,41 +96,41 @@ export class MicroBatchIngestor {
     const firstOffset = chunk[0].offset;
     const lastOffset = chunk[chunk.length - 1].offset;
 
-    const valid: ShopEvent[] = [];
-    const deadLetters: DeadLetter[] = [];
-    for (const message of chunk) {
-      const result = this.options.validate(message.value);
-      if (result.ok) {
-        valid.push(result.event);
-      } else {
-        deadLetters.push({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-          reason: result.reason,
-          details: result.details,
-        });
-      }
-    }
-
-    // Kafka delivers from the committed offset, so the first offset of a chunk is the committed one.
-    const recovered = await this.options.sink.recoverPartition(topic, partition, firstOffset);
-    const written =
-      valid.length > 0
-        ? await this.options.sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid })
-        : { files: [], hours: [] };
-    if (deadLetters.length > 0) {
-      const failedAt = new Date(this.now());
-      await this.options.sendDeadLetters(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
-    }
-    const nextOffset = (BigInt(lastOffset) + 1n).toString();
-    await payload.commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+    const checked = this.options.gate.check(chunk.map((m) => ({ value: m.value, ref: `${topic}/${partition}@${m.offset}` })));
+    const valid = checked.kept;
+    const deadLetters: DeadLetter[] = checked.rejected.map(({ index, reason, details }) => {
+      const message = chunk[index];
+      return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers, reason, details };
     });
+
+    let recovered: { hours: string[] };
+    let written: { files: string[]; hours: string[] };
+    let qualityHour: string;
+    const nextOffset = (BigInt(lastOffset) + 1n).toString();
+    try {
+      // Kafka delivers from the committed offset, so the first offset of a chunk is the committed one.
+      recovered = await this.options.sink.recoverPartition(topic, partition, firstOffset);
+      written =
+        valid.length > 0
+          ? await this.options.sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid })
+          : { files: [], hours: [] };
+      qualityHour = await this.options.sink.storeQualityReport(
+        { topic, partition, firstOffset, firstTimestampMs: Number(chunk[0].timestamp) },
+        checked.report,
+      );
+      if (deadLetters.length > 0) {
+        const failedAt = new Date(this.now());
+        await this.options.sendDeadLetters(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
+      }
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+      });
+    } catch (error) {
+      this.options.gate.abort(valid);
+      throw error;
+    }
     if (valid.length > 0) await this.options.sink.completeBatch(topic, partition);
+    this.options.gate.commit(valid);
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();
 
@@ -128,6 +143,8 @@ export class MicroBatchIngestor {
       lastOffset,
       valid,
       deadLetters,
+      report: checked.report,
+      qualityHour,
       files: written.files,
       hours: [...new Set([...recovered.hours, ...written.hours])],
       durationMs: this.now() - started,

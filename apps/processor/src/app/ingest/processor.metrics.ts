@@ -11,6 +11,7 @@ export class ProcessorMetrics {
   readonly filesWritten: Counter;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly committedOffset: Gauge<'topic' | 'partition'>;
+  readonly qualityScore: Gauge;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
@@ -25,6 +26,7 @@ export class ProcessorMetrics {
     });
     this.filesWritten = new Counter({ name: 'processor_files_written_total', help: 'Parquet and partial files written', registers });
     this.lag = new Gauge({ name: 'processor_consumer_lag', help: 'Messages behind the high watermark after the last flush', labelNames: ['topic', 'partition'], registers });
+    this.qualityScore = new Gauge({ name: 'processor_quality_row_weighted_score', help: 'Row-weighted quality score of the last flushed chunk (0..1)', registers });
     this.committedOffset = new Gauge({ name: 'processor_committed_offset', help: 'Last committed offset', labelNames: ['topic', 'partition'], registers });
   }
 }

@@ -1,0 +1,93 @@
+import { encodeEvent, samplePageView, type ShopEvent } from '@pipeline/events';
+import { defaultRuleSet, MessageQualityGate } from '@pipeline/quality';
+import type { KafkaMessage } from 'kafkajs';
+import { DLQ_HEADERS } from './dead-letter';
+import { MicroBatchIngestor, type EventSinkPort } from './micro-batch-ingestor';
+
+const NOW = Date.parse('2026-11-27T10:30:00.000Z');
+
+function pageView(n: number): ShopEvent {
+  return samplePageView({ event_id: `0b0e8a52-8c1f-4c2a-9d55-${String(n).padStart(12, '0')}` });
+}
+
+function kafkaMessage(offset: number, value: Buffer): KafkaMessage {
+  return { offset: String(offset), key: Buffer.from('s-0001'), value, timestamp: String(NOW), attributes: 0, headers: { 'event-type': 'page_view' } } as KafkaMessage;
+}
+
+/** Records the order of side effects; the Kafka side is a plain object because this is the ingest logic alone. */
+function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number } = {}) {
+  const log: string[] = [];
+  const stored: ShopEvent[] = [];
+  const dlq: unknown[] = [];
+  const sink: EventSinkPort = {
+    recoverPartition: async (_t, _p, committed) => (log.push(`recover@${committed}`), { hours: [] }),
+    writeBatch: async (batch) => {
+      if (options.failWrite) throw new Error('disk full');
+      log.push(`write ${batch.firstOffset}-${batch.lastOffset} (${batch.events.length})`);
+      stored.push(...batch.events);
+      return { files: ['f'], hours: ['year=2026/month=11/day=27/hour=10'] };
+    },
+    completeBatch: async () => log.push('complete'),
+    storeQualityReport: async (chunk) => (log.push(`quality ${chunk.firstOffset}`), 'year=2026/month=11/day=27/hour=10'),
+  };
+  const ingestor = new MicroBatchIngestor({
+    sink,
+    gate: new MessageQualityGate(defaultRuleSet(), { now: () => NOW }),
+    maxEvents: options.maxEvents ?? 100,
+    sendDeadLetters: async (m) => {
+      log.push(`dlq ${m.length}`);
+      dlq.push(...m);
+    },
+    now: () => NOW,
+  });
+  const payload = {
+    batch: { topic: 'events', partition: 2, messages, highWatermark: String(messages.length + 10) },
+    resolveOffset: (offset: string) => log.push(`resolve ${offset}`),
+    heartbeat: async () => undefined,
+    commitOffsetsIfNecessary: async (offsets?: { topics: { partitions: { offset: string }[] }[] }) =>
+      log.push(`commit ${offsets?.topics[0].partitions[0].offset}`),
+    isRunning: () => true,
+    isStale: () => false,
+  };
+  return { ingest: () => ingestor.ingest(payload as never), log, stored, dlq };
+}
+
+describe('MicroBatchIngestor', () => {
+  it('stores valid events, dead-letters the rest, and commits only after both are durable', async () => {
+    const h = harness([
+      kafkaMessage(40, encodeEvent(pageView(1)).value),
+      kafkaMessage(41, Buffer.from('not json')),
+      kafkaMessage(42, encodeEvent(pageView(2)).value),
+    ]);
+    await h.ingest();
+    expect(h.log).toEqual(['recover@40', 'write 40-42 (2)', 'quality 40', 'dlq 1', 'commit 43', 'complete', 'resolve 42']);
+    expect(h.stored.map((e) => e.event_id)).toEqual([pageView(1).event_id, pageView(2).event_id]);
+    const letter = h.dlq[0] as { value: Buffer; key: Buffer; headers: Record<string, string> };
+    expect(letter.value.toString()).toBe('not json');
+    expect(letter.key.toString()).toBe('s-0001');
+    expect(letter.headers[DLQ_HEADERS.reason]).toBe('invalid_json');
+    expect(letter.headers[DLQ_HEADERS.sourceOffset]).toBe('41');
+    expect(letter.headers[DLQ_HEADERS.sourcePartition]).toBe('2');
+    expect(letter.headers['event-type']).toBe('page_view');
+  });
+
+  it('never commits when the write fails, so Kafka redelivers the chunk', async () => {
+    const h = harness([kafkaMessage(7, encodeEvent(pageView(1)).value)], { failWrite: true });
+    await expect(h.ingest()).rejects.toThrow('disk full');
+    expect(h.log.some((l) => l.startsWith('commit'))).toBe(false);
+  });
+
+  it('splits a large fetch into chunks of at most maxEvents, each committed on its own', async () => {
+    const messages = [0, 1, 2, 3, 4].map((i) => kafkaMessage(100 + i, encodeEvent(pageView(10 + i)).value));
+    const h = harness(messages, { maxEvents: 2 });
+    await h.ingest();
+    expect(h.log.filter((l) => l.startsWith('commit'))).toEqual(['commit 102', 'commit 104', 'commit 105']);
+    expect(h.stored).toHaveLength(5);
+  });
+
+  it('commits a chunk that was all dead letters without writing files', async () => {
+    const h = harness([kafkaMessage(5, Buffer.from([0xff]))]);
+    await h.ingest();
+    expect(h.log).toEqual(['recover@5', 'quality 5', 'dlq 1', 'commit 6', 'resolve 5']);
+  });
+});
