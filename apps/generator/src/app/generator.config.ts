@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { isValidRate, MAX_RATE, MIN_RATE } from '@pipeline/simulation';
 import { parseList } from '@pipeline/platform';
 
 /** Every setting of the generator app, read from the environment once at start-up (README "Configuration"). */
@@ -19,7 +20,13 @@ export class GeneratorConfig {
   TOPIC_PARTITIONS = 3;
 
   /** Events per second, or "max" for as fast as Kafka accepts. */
-  @Matches(/^(max|[1-9]\d*(\.\d+)?|0\.\d*[1-9]\d*)$/, { message: 'GENERATOR_RATE must be a positive number of events/s or "max"' })
+  @ValidateBy({
+    name: 'isRateSetting',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^(max|\d+(\.\d+)?)$/.test(value) && isValidRate(value === 'max' ? 'max' : Number(value)),
+      defaultMessage: () => `GENERATOR_RATE must be a number of events/s from ${MIN_RATE} to ${MAX_RATE}, or "max"`,
+    },
+  })
   GENERATOR_RATE = '1';
 
   @IsInt() @Min(0)

@@ -1,0 +1,181 @@
+import { constants } from 'node:os';
+import type { Writable } from 'node:stream';
+import { EVENTS_TOPIC } from '@pipeline/events';
+import {
+  ClickstreamSimulation,
+  GeneratorRunner,
+  monotonicNow,
+  parseGeneratorArgs,
+  RatePacer,
+  simulationOptionsFromArgs,
+  usage,
+  type GeneratorArgs,
+} from '@pipeline/simulation';
+import { DEFAULT_BROKERS, DEFAULT_PARTITIONS, KafkaSink, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-sink';
+import type { MessageSink } from './message-sink';
+import { NdjsonSink } from './ndjson-sink';
+import { formatSummary, ProgressReporter } from './progress';
+
+export const PROGRAM_NAME = 'npm run generate --';
+
+/** The library's usage text knows the flags; where Kafka is comes from the environment, like the app. */
+export function cliUsage(): string {
+  return [
+    usage(PROGRAM_NAME),
+    '',
+    'Environment (without --dry-run):',
+    `  KAFKA_BROKERS        host:port[,host:port...] (default ${DEFAULT_BROKERS})`,
+    `  EVENTS_TOPIC         topic to produce to (default ${EVENTS_TOPIC}); created if missing`,
+    `  TOPIC_PARTITIONS     partitions when the topic is created (default ${DEFAULT_PARTITIONS})`,
+    `  GENERATOR_BATCH_SIZE messages per produce request (default ${KAFKA_BATCH_SIZE}; ${DRY_RUN_BATCH_SIZE} per write with --dry-run)`,
+    '',
+    'Progress and the final summary go to stderr; with --dry-run stdout carries only NDJSON.',
+  ].join('\n');
+}
+
+/** Exit codes: 2 = bad usage (like getopt tools), 128 + n = ended by signal n (like a shell). */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Messages per stdout write and per Kafka produce request. Larger Kafka batches amortise the acks=all round
+ * trip (one request in flight, for idempotence); stdout gains nothing beyond a few hundred lines.
+ */
+export const DRY_RUN_BATCH_SIZE = 500;
+export const KAFKA_BATCH_SIZE = 1_000;
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+}
+
+export interface CliOptions {
+  /** Aborted on SIGINT/SIGTERM; the abort reason is the signal name. */
+  interrupt?: AbortSignal;
+  /** Opens the Kafka sink; replaceable so the argument handling can be tested without a broker. */
+  connectKafka?: (settings: KafkaSinkSettings) => Promise<MessageSink>;
+  /** Milliseconds, for elapsed time and rates. */
+  clock?: () => number;
+  progressIntervalMs?: number;
+}
+
+/**
+ * The generator CLI minus the process: parses `argv`, runs the simulation into stdout (`--dry-run`) or Kafka,
+ * and resolves with the exit code. Progress and the summary go to stderr, so stdout carries only data.
+ */
+export async function runGeneratorCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
+  const print = (stream: Writable, text: string) => stream.write(`${text}\n`);
+  let args: GeneratorArgs;
+  let simulation: ClickstreamSimulation;
+  try {
+    args = parseGeneratorArgs(argv);
+    if (args.help) {
+      print(io.stdout, cliUsage());
+      return EXIT_OK;
+    }
+    simulation = new ClickstreamSimulation(simulationOptionsFromArgs(args));
+  } catch (error) {
+    print(io.stderr, `error: ${(error as Error).message}\n\n${cliUsage()}`);
+    return EXIT_USAGE;
+  }
+
+  const clock = options.clock ?? monotonicNow;
+  const interrupt = options.interrupt;
+  let brokenPipe = false;
+  let runner: GeneratorRunner | null = null;
+  let sink: MessageSink;
+  if (args.dryRun) {
+    sink = new NdjsonSink(io.stdout, () => {
+      brokenPipe = true;
+      void runner?.stop();
+    });
+  } else {
+    try {
+      const settings = kafkaSinkSettingsFromEnv(io.env);
+      print(io.stderr, `producing to ${settings.topic} on ${settings.brokers.join(',')}`);
+      sink = await (options.connectKafka ?? ((s) => KafkaSink.connect(s)))(settings);
+    } catch (error) {
+      print(io.stderr, `error: cannot reach Kafka: ${(error as Error).message}`);
+      return EXIT_FAILED;
+    }
+  }
+
+  let batchSize: number;
+  try {
+    batchSize = batchSizeFromEnv(io.env, args.dryRun ? DRY_RUN_BATCH_SIZE : KAFKA_BATCH_SIZE);
+  } catch (error) {
+    print(io.stderr, `error: ${(error as Error).message}`);
+    await sink.close().catch(() => undefined);
+    return EXIT_USAGE;
+  }
+  let lastErrorPrintedAt = Number.NEGATIVE_INFINITY;
+  const activeRunner = new GeneratorRunner({
+    source: simulation,
+    pacer: new RatePacer(args.rate),
+    publish: (batch) => sink.publish(batch),
+    count: args.count,
+    durationMs: args.durationMs,
+    maxBatchSize: batchSize,
+    onPublishError: (error) => {
+      // The runner backs off and retries; one line a second is enough to see a broker is down.
+      const now = clock();
+      if (now - lastErrorPrintedAt < 1_000) return;
+      lastErrorPrintedAt = now;
+      print(io.stderr, `publish failed, backing off: ${(error as Error).message}`);
+    },
+  });
+  runner = activeRunner;
+
+  const onInterrupt = () => {
+    print(io.stderr, `${String(interrupt?.reason)}: stopping after the batch in flight (press Ctrl-C again to force)`);
+    void activeRunner.stop();
+  };
+  interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  const progress = new ProgressReporter(
+    () => activeRunner.stats().produced,
+    (line) => {
+      if (!brokenPipe) print(io.stderr, line);
+    },
+    { count: args.count, durationMs: args.durationMs },
+    clock,
+    options.progressIntervalMs,
+  );
+
+  const startedAt = clock();
+  try {
+    if (!interrupt?.aborted) {
+      progress.start();
+      await activeRunner.start();
+    }
+  } finally {
+    progress.stop();
+    interrupt?.removeEventListener('abort', onInterrupt);
+    await sink.close().catch((error: unknown) => print(io.stderr, `error while closing: ${(error as Error).message}`));
+  }
+
+  // `| head` got its lines and left: that is success, and nobody wants a summary.
+  if (brokenPipe) return EXIT_OK;
+  const stats = activeRunner.stats();
+  print(io.stderr, formatSummary(stats, clock() - startedAt));
+  if (interrupt?.aborted) return exitCodeForSignal(String(interrupt.reason));
+  return stats.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** GENERATOR_BATCH_SIZE, as in the app: messages per produce request (or per stdout write). */
+export function batchSizeFromEnv(env: Record<string, string | undefined>, fallback: number): number {
+  const text = env['GENERATOR_BATCH_SIZE'];
+  if (!text) return fallback;
+  const size = Number(text);
+  if (!Number.isSafeInteger(size) || size < 1 || size > 100_000) {
+    throw new Error(`GENERATOR_BATCH_SIZE: expected an integer from 1 to 100000, got "${text}"`);
+  }
+  return size;
+}
+
+/** 128 + the signal's number, as a shell reports a process ended by that signal (SIGINT: 130, SIGTERM: 143). */
+export function exitCodeForSignal(signal: string): number {
+  const number = (constants.signals as Record<string, number | undefined>)[signal];
+  return number === undefined ? EXIT_FAILED : 128 + number;
+}
