@@ -14,6 +14,9 @@ if ! pkg-config --exists cairo pangocairo libjpeg libpng librsvg-2.0 2>/dev/null
   need_apt+=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
 fi
 
+# The dashboard's browser test drives Debian's Chromium (no browser download); charts need a real font.
+command -v chromium >/dev/null || need_apt+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
