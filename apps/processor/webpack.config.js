@@ -14,6 +14,8 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // The one-shot NDJSON backfill (npm run backfill) ships in the same build as the app.
+      additionalEntryPoints: [{ entryName: 'backfill', entryPath: './src/backfill.ts' }],
       tsConfig: './tsconfig.app.json',
       assets: ["./src/assets"],
       optimization: false,

@@ -1,0 +1,107 @@
+import { Logger } from '@nestjs/common';
+import { defaultRuleSet, MessageQualityGate, type QualityReport } from '@pipeline/quality';
+import {
+  batchFileStem,
+  listHourPartitions,
+  LocalFileSystemBackend,
+  PartitionedEventSink,
+  PartitionPath,
+  rollupHour,
+  rollupQualityHour,
+  writeQualityBatchReport,
+  type ParquetEncodingOptions,
+} from '@pipeline/storage';
+import type { Message } from 'kafkajs';
+import { MicroBatchIngestor, type FlushReport } from './micro-batch-ingestor';
+
+export interface StoragePipelineOptions {
+  dataDir: string;
+  parquet: ParquetEncodingOptions;
+  maxEvents: number;
+}
+
+/**
+ * Everything between a batch of raw messages and the durable dataset, without Kafka or Nest: the quality gate,
+ * the exactly-once sink, quality reports and the hourly rollups. The processor feeds it Kafka batches, the
+ * backfill command NDJSON files: both go through this same path.
+ */
+export class StoragePipeline {
+  private readonly logger = new Logger(StoragePipeline.name);
+  readonly backend: LocalFileSystemBackend;
+  private readonly sink: PartitionedEventSink;
+  private readonly gate = new MessageQualityGate(defaultRuleSet());
+  private readonly dirtyHours = new Map<string, PartitionPath>();
+  private readonly dirtyQualityHours = new Map<string, PartitionPath>();
+  private rollupRunning: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: StoragePipelineOptions) {
+    this.backend = new LocalFileSystemBackend(options.dataDir);
+    this.sink = new PartitionedEventSink(this.backend, options.parquet);
+  }
+
+  createIngestor(sendDeadLetters: (messages: Message[]) => Promise<void>, onFlushed: (report: FlushReport) => void): MicroBatchIngestor {
+    return new MicroBatchIngestor({
+      sink: {
+        recoverPartition: async (topic, partition, committed) => {
+          const recovery = await this.sink.recoverPartition(topic, partition, committed);
+          if (recovery.outcome !== 'no_pending_batch') {
+            this.logger.warn(
+              `Recovered ${topic}[${partition}] at offset ${committed}: ${recovery.outcome}, removed ${recovery.removed.length} files of an earlier attempt`,
+            );
+          }
+          return recovery;
+        },
+        writeBatch: (batch) => this.sink.writeBatch(batch),
+        completeBatch: (topic, partition) => this.sink.completeBatch(topic, partition),
+        storeQualityReport: (chunk, report) => this.storeQualityReport(chunk, report),
+      },
+      gate: this.gate,
+      maxEvents: this.options.maxEvents,
+      sendDeadLetters,
+      onFlushed: (report) => {
+        for (const hour of report.hours) this.dirtyHours.set(hour, PartitionPath.parse(hour));
+        this.dirtyQualityHours.set(report.qualityHour, PartitionPath.parse(report.qualityHour));
+        onFlushed(report);
+      },
+    });
+  }
+
+  /** Marks recent hours for a rollup: a crash between a commit and the next rollup leaves at most these stale. */
+  async markRecentHoursDirty(sinceMs: number): Promise<void> {
+    for (const hour of await listHourPartitions(this.backend, 'partials', sinceMs)) {
+      this.dirtyHours.set(hour.toString(), hour);
+      this.dirtyQualityHours.set(hour.toString(), hour);
+    }
+  }
+
+  /** Recomputes the metric tables and quality reports of the hours that changed; runs are serialised. */
+  rollup(): Promise<void> {
+    this.rollupRunning = this.rollupRunning.then(async () => {
+      await this.rollupEach(this.dirtyHours, 'metrics', (hour) => rollupHour(this.backend, hour, this.options.parquet));
+      await this.rollupEach(this.dirtyQualityHours, 'quality', (hour) => rollupQualityHour(this.backend, hour));
+    });
+    return this.rollupRunning;
+  }
+
+  private async storeQualityReport(
+    chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number },
+    report: QualityReport,
+  ): Promise<string> {
+    const hour = PartitionPath.fromEventTime(Number.isFinite(chunk.firstTimestampMs) ? chunk.firstTimestampMs : Date.now());
+    await writeQualityBatchReport(this.backend, hour, batchFileStem(chunk.topic, chunk.partition, chunk.firstOffset), report);
+    return hour.toString();
+  }
+
+  private async rollupEach(dirty: Map<string, PartitionPath>, what: string, rollup: (hour: PartitionPath) => Promise<unknown>) {
+    const hours = [...dirty.values()];
+    dirty.clear();
+    for (const hour of hours) {
+      try {
+        await rollup(hour);
+      } catch (error) {
+        dirty.set(hour.toString(), hour);
+        this.logger.error(`${what} rollup of ${hour.toString()} failed, will retry: ${(error as Error).message}`);
+      }
+    }
+  }
+}
