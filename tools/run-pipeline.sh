@@ -14,7 +14,11 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
 fi
 
-npx nx run-many -t build -p generator processor reporter --outputStyle=static >/dev/null
+mkdir -p .nx
+if ! npx nx run-many -t build -p generator processor reporter --outputStyle=static >.nx/run-pipeline-build.log 2>&1; then
+  cat .nx/run-pipeline-build.log >&2
+  exit 1
+fi
 echo "Built generator, processor and reporter (dist/apps/)."
 
 pids=()
