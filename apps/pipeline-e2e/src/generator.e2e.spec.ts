@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeEvent, HEADER_EVENT_TYPE, HEADER_SCHEMA_VERSION } from '@pipeline/events';
-import { uniqueTopic } from '@pipeline/kafka/testing';
-import type { Kafka } from 'kafkajs';
 import { getJson, waitFor } from './support/app-process';
 import { PipelineFixture } from './support/pipeline-fixture';
 
@@ -18,43 +16,24 @@ interface ReadMessage {
   headers: Record<string, string>;
 }
 
-/** Reads a topic from the beginning, keeping each message's partition (the fixture's reader drops it). */
-async function readWithPartitions(kafka: Kafka, topic: string, expected: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueTopic('e2e-generator-reader'), maxWaitTimeInMs: 200 });
-  const messages: ReadMessage[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${messages.length}/${expected} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(m.headers ?? {})) headers[name] = String(value);
-            messages.push({ partition: batch.partition, key: String(m.key), value: m.value ?? Buffer.alloc(0), headers });
-          }
-          if (messages.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
+async function readWithPartitions(pipeline: PipelineFixture, topic: string, expected: number): Promise<ReadMessage[]> {
+  const read = await pipeline.readTopicWithPartitions(topic, expected, 30_000);
+  return read.map(({ partition, message }) => ({
+    partition,
+    key: String(message.key),
+    value: message.value ?? Buffer.alloc(0),
+    headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+  }));
 }
 
-/** Everything the brief asks of a run of COUNT events on a 3-partition topic, checked against what Kafka holds. */
+/** Everything asked of a run of COUNT events on a 3-partition topic, checked against what Kafka holds. */
 async function expectCompleteKeyedStream(pipeline: PipelineFixture, topic: string): Promise<ReadMessage[]> {
   // The high watermarks count what the broker stored: exactly COUNT means nothing lost and nothing written twice.
   const offsets = await pipeline.topicOffsets(topic);
   expect(offsets).toHaveLength(PARTITIONS);
   expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(COUNT);
 
-  const messages = await readWithPartitions(pipeline.kafka, topic, COUNT);
+  const messages = await readWithPartitions(pipeline, topic, COUNT);
   expect(messages).toHaveLength(COUNT);
   expect(new Set(messages.map((m) => m.partition))).toEqual(new Set([0, 1, 2]));
 

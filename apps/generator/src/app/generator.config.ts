@@ -1,23 +1,11 @@
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isValidRate, MAX_RATE, MIN_RATE } from '@pipeline/simulation';
-import { parseList } from '@pipeline/platform';
+import { parseList, PipelineTopicsConfig } from '@pipeline/platform';
 
 /** Every setting of the generator app, read from the environment once at start-up (README "Configuration"). */
-export class GeneratorConfig {
+export class GeneratorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   GENERATOR_PORT = 3000;
-
-  @IsString() @IsNotEmpty()
-  KAFKA_BROKERS = '127.0.0.1:9092';
-
-  @IsString() @IsNotEmpty()
-  EVENTS_TOPIC = 'ecommerce.events';
-
-  @IsString() @IsNotEmpty()
-  DLQ_TOPIC = 'ecommerce.events.dlq';
-
-  @IsInt() @Min(1) @Max(1000)
-  TOPIC_PARTITIONS = 3;
 
   /** Events per second, or "max" for as fast as Kafka accepts. */
   @ValidateBy({
@@ -77,9 +65,6 @@ export class GeneratorConfig {
   @IsBoolean()
   GENERATOR_EXIT_WHEN_DONE = false;
 
-  get brokers(): string[] {
-    return parseList(this.KAFKA_BROKERS);
-  }
 
   get faultKinds(): string[] {
     return parseList(this.GENERATOR_FAULTS);

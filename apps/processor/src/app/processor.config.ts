@@ -1,25 +1,13 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
-import { parseList } from '@pipeline/platform';
+import { PipelineTopicsConfig } from '@pipeline/platform';
 
 /** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
-export class ProcessorConfig {
+export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   PROCESSOR_PORT = 3001;
 
   @IsString() @IsNotEmpty()
-  KAFKA_BROKERS = '127.0.0.1:9092';
-
-  @IsString() @IsNotEmpty()
   DATA_DIR = 'data';
-
-  @IsString() @IsNotEmpty()
-  EVENTS_TOPIC = 'ecommerce.events';
-
-  @IsString() @IsNotEmpty()
-  DLQ_TOPIC = 'ecommerce.events.dlq';
-
-  @IsInt() @Min(1) @Max(1000)
-  TOPIC_PARTITIONS = 3;
 
   @IsString() @IsNotEmpty()
   CONSUMER_GROUP = 'processor';
@@ -49,8 +37,4 @@ export class ProcessorConfig {
   /** How often hourly metric tables are recomputed from the durable partials of hours that changed. */
   @IsInt() @Min(100)
   METRICS_ROLLUP_MS = 5_000;
-
-  get brokers(): string[] {
-    return parseList(this.KAFKA_BROKERS);
-  }
 }
