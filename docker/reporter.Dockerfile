@@ -17,7 +17,7 @@ RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx build reporter --configuration=produ
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 \
+ && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production REPORTER_PORT=3002 DATA_DIR=/data
 WORKDIR /app

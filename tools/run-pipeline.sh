@@ -14,9 +14,9 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
 fi
 
-mkdir -p .nx
-if ! npx nx run-many -t build -p generator processor reporter --outputStyle=static >.nx/run-pipeline-build.log 2>&1; then
-  cat .nx/run-pipeline-build.log >&2
+mkdir -p dist
+if ! npx nx run-many -t build -p generator processor reporter --outputStyle=static >dist/run-pipeline-build.log 2>&1; then
+  cat dist/run-pipeline-build.log >&2
   exit 1
 fi
 echo "Built generator, processor and reporter (dist/apps/)."

@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ConfigValidationError, loadConfig } from '@pipeline/platform';
-import { AppModule } from './app/app.module';
 import { ReporterConfig } from './app/reporter.config';
+import { createReporterApp } from './app/setup-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(ReporterConfig);
-  const app = await NestFactory.create(AppModule.register(config));
+  const app = await createReporterApp(config);
   app.enableShutdownHooks();
   await app.listen(config.REPORTER_PORT);
   Logger.log(`Reporter listening on :${config.REPORTER_PORT}, reading ${config.DATA_DIR}`, 'Reporter');

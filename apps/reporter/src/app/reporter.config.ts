@@ -1,6 +1,7 @@
 import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { parseList } from '@pipeline/platform';
 
+/** Every setting of the reporter, read from the environment once at start-up. */
 export class ReporterConfig {
   @IsInt() @Min(1) @Max(65535)
   REPORTER_PORT = 3002;
@@ -8,8 +9,19 @@ export class ReporterConfig {
   @IsString() @IsNotEmpty()
   KAFKA_BROKERS = '127.0.0.1:9092';
 
+  /** Where the processor writes metrics/ and quality/; charts go to <DATA_DIR>/reports/. */
   @IsString() @IsNotEmpty()
   DATA_DIR = 'data';
+
+  /** How often the chart set is drawn again from the stored metrics; the dashboard polls at the same pace. */
+  @IsInt() @Min(1_000) @Max(86_400_000)
+  CHART_REFRESH_MS = 30_000;
+
+  @IsInt() @Min(320) @Max(4_000)
+  CHART_WIDTH = 800;
+
+  @IsInt() @Min(240) @Max(3_000)
+  CHART_HEIGHT = 450;
 
   get brokers(): string[] {
     return parseList(this.KAFKA_BROKERS);

@@ -1,0 +1,20 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InvalidRangeError, parseInstant, ReportStore, type TimeRange } from '@pipeline/reporting';
+import type { RangeQuery } from './range.query';
+
+/** Validated query text to the range it means (defaults anchored on the newest stored hour). */
+@Injectable()
+export class RangeResolver {
+  constructor(private readonly store: ReportStore) {}
+
+  async resolve(query: RangeQuery): Promise<TimeRange> {
+    const instant = (text: string | undefined) => (text === undefined ? undefined : (parseInstant(text) ?? undefined));
+    try {
+      return await this.store.resolveRange({ fromMs: instant(query.from), toMs: instant(query.to) });
+    } catch (error) {
+      // RangeQuery already refuses bad ranges; this keeps a caller that skipped validation from getting a 500.
+      if (error instanceof InvalidRangeError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+}
