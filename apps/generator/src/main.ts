@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ensureTopicsOn, kafkaClientConfig } from '@pipeline/kafka';
-import { ConfigValidationError, loadConfig } from '@pipeline/platform';
+import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app/app.module';
 import { GeneratorConfig } from './app/generator.config';
@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
     { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
   ]);
   const app = await NestFactory.create(AppModule.register(config));
-  app.enableShutdownHooks();
+  exitCleanlyOnSignals(app, 'Generator');
   await app.listen(config.GENERATOR_PORT);
   if (config.GENERATOR_EXIT_WHEN_DONE) {
     // One-shot runs (scripts, tests): exit 0 once the count or duration is reached, after a clean shutdown.

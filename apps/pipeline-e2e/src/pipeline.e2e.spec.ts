@@ -7,7 +7,7 @@ describe('pipeline end to end (real Kafka, apps as processes)', () => {
 
   it('stores every one of 1,000 generated events exactly once and reports them', async () => {
     const { port: reporterPort } = await pipeline.startApp('reporter');
-    await pipeline.startApp('processor', { METRICS_ROLLUP_MS: '300', BATCH_MAX_MS: '200' });
+    const processor = await pipeline.startApp('processor', { METRICS_ROLLUP_MS: '300', BATCH_MAX_MS: '200' });
 
     await pipeline.generate({ GENERATOR_COUNT: '1000', GENERATOR_SEED: '7' });
 
@@ -35,5 +35,16 @@ describe('pipeline end to end (real Kafka, apps as processes)', () => {
     });
     expect(summary.events).toBe(1000);
     expect(summary.eventsByType['page_view']).toBeGreaterThan(0);
+
+    // Operations see the same count: the processor's Prometheus counter moved by exactly the events stored.
+    const metrics = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
+    const stored = [...metrics.matchAll(/^processor_events_stored_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(stored).toBe(1000);
+    expect(metrics).toMatch(/^process_resident_memory_bytes\{service="processor"\} \d+/m);
+
+    // SIGTERM: stop fetching, finish the batch in hand, commit, disconnect, exit 0 within a bounded time.
+    const started = Date.now();
+    expect(await processor.app.stop('SIGTERM', 20_000)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });

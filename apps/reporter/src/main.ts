@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError, loadConfig } from '@pipeline/platform';
+import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { ReporterConfig } from './app/reporter.config';
 import { createReporterApp } from './app/setup-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(ReporterConfig);
   const app = await createReporterApp(config);
-  app.enableShutdownHooks();
+  exitCleanlyOnSignals(app, 'Reporter');
   await app.listen(config.REPORTER_PORT);
   Logger.log(`Reporter listening on :${config.REPORTER_PORT}, reading ${config.DATA_DIR}`, 'Reporter');
 }

@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
-import { loadConfig } from '@pipeline/platform';
+import { exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
@@ -19,7 +19,7 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
 
   const app = await NestFactory.create(AppModule.register(config), { bufferLogs: false });
-  app.enableShutdownHooks();
+  exitCleanlyOnSignals(app, 'Processor');
   app.connectMicroservice(
     {
       strategy: new BatchServerKafka({

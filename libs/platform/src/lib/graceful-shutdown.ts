@@ -1,0 +1,30 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+
+/**
+ * SIGTERM/SIGINT: close the app (Nest runs every shutdown hook: the processor finishes the batch in hand,
+ * commits and disconnects) and exit 0; exit 1 if that takes longer than `timeoutMs`. Nest's own
+ * enableShutdownHooks re-raises the signal after closing, which makes orchestrators report a crash.
+ */
+export function exitCleanlyOnSignals(app: INestApplicationContext, name: string, timeoutMs = 25_000): void {
+  const logger = new Logger(name);
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    const timer = setTimeout(() => {
+      logger.error(`Shutdown took longer than ${timeoutMs} ms, exiting`);
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
