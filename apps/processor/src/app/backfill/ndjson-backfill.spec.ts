@@ -40,5 +40,5 @@ describe('backfillNdjson', () => {
 
     const summary = await readMetricRange(new LocalFileSystemBackend(dataDir), 'summary', 0, Number.MAX_SAFE_INTEGER);
     expect(summary.reduce((n, r) => n + Number(r['events']), 0)).toBe(clean.length);
-  });
+  }, 60_000);
 });
