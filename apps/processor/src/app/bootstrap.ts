@@ -36,7 +36,9 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
           rebalanceTimeout: Math.max(10_000, config.KAFKA_SESSION_TIMEOUT_MS),
         },
         producer: idempotentProducerConfig(),
-        run: { partitionsConsumedConcurrently: config.TOPIC_PARTITIONS },
+        // One partition at a time: with kafkajs' concurrent workers, a rebalance seen by one batch leaves the others
+        // running after the group moved on, and such a zombie could overwrite the new owner's files.
+        run: { partitionsConsumedConcurrently: 1 },
         subscribe: { fromBeginning: true },
       }, { topics: [config.EVENTS_TOPIC], pattern: INGEST_BATCH_PATTERN }),
     },

@@ -7,6 +7,12 @@ import { isObservable, lastValueFrom } from 'rxjs';
 export interface KafkaBatchMessage extends EachBatchPayload {
   /** The transport's own producer (idempotent when configured so), for dead letters. */
   producer: Producer;
+  /**
+   * False once the group has started rebalancing since this batch was handed out: the partition may already
+   * belong to another instance, so nothing more of this batch may be written (a zombie writer would overwrite
+   * the new owner's files).
+   */
+  isCurrentGeneration: () => boolean;
 }
 
 /**
@@ -26,6 +32,8 @@ export interface BatchRoute {
 
 export class BatchServerKafka extends ServerKafka {
   private readonly batchLogger = new Logger(BatchServerKafka.name);
+  /** Bumped on every rebalance and join; a batch remembers the value it started under. */
+  private generation = 0;
 
   constructor(
     options: Required<KafkaOptions>['options'],
@@ -40,7 +48,11 @@ export class BatchServerKafka extends ServerKafka {
       throw new Error(`BatchServerKafka: no @EventPattern('${this.route.pattern}') handler registered`);
     }
     await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: this.route.topics });
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.generation++;
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.generation++;
       this.batchLogger.log(`Joined group as ${payload.memberId}: assigned ${JSON.stringify(payload.memberAssignment)}`);
     });
     await consumer.run({
@@ -58,7 +70,11 @@ export class BatchServerKafka extends ServerKafka {
       return;
     }
     if (!this.producer) throw new Error('BatchServerKafka: producer not connected');
-    const message: KafkaBatchMessage = Object.assign(payload, { producer: this.producer });
+    const generation = this.generation;
+    const message: KafkaBatchMessage = Object.assign(payload, {
+      producer: this.producer,
+      isCurrentGeneration: () => this.generation === generation,
+    });
     const result = await handler(message);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }

@@ -15,7 +15,8 @@ function kafkaMessage(offset: number, value: Buffer): KafkaMessage {
 }
 
 /** Records the order of side effects; the Kafka side is a plain object because this is the ingest logic alone. */
-function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number } = {}) {
+function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number } = {}) {
+  let generationChecks = 0;
   const log: string[] = [];
   const stored: ShopEvent[] = [];
   const dlq: unknown[] = [];
@@ -48,6 +49,7 @@ function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEv
       log.push(`commit ${offsets?.topics[0].partitions[0].offset}`),
     isRunning: () => true,
     isStale: () => false,
+    isCurrentGeneration: () => options.rebalanceAfterChecks === undefined || generationChecks++ < options.rebalanceAfterChecks,
   };
   return { ingest: () => ingestor.ingest(payload as never), log, stored, dlq };
 }
@@ -83,6 +85,15 @@ describe('MicroBatchIngestor', () => {
     await h.ingest();
     expect(h.log.filter((l) => l.startsWith('commit'))).toEqual(['commit 102', 'commit 104', 'commit 105']);
     expect(h.stored).toHaveLength(5);
+  });
+
+  it('writes nothing once the group rebalanced while the batch was in hand', async () => {
+    const messages = [0, 1, 2, 3].map((i) => kafkaMessage(200 + i, encodeEvent(pageView(20 + i)).value));
+    // The first chunk passes both checks; the rebalance is noticed before the second chunk is written.
+    const h = harness(messages, { maxEvents: 2, rebalanceAfterChecks: 3 });
+    await expect(h.ingest()).rejects.toThrow('rebalanced');
+    expect(h.log.filter((l) => l.startsWith('commit'))).toEqual(['commit 202']);
+    expect(h.stored).toHaveLength(2);
   });
 
   it('commits a chunk that was all dead letters without writing files', async () => {

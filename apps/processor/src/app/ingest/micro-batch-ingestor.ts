@@ -63,7 +63,10 @@ export interface MicroBatchIngestorOptions {
 type BatchPayload = Pick<
   EachBatchPayload,
   'batch' | 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'
->;
+> & {
+  /** False once a rebalance began after this batch was fetched (BatchServerKafka); absent means always current. */
+  isCurrentGeneration?: () => boolean;
+};
 
 /**
  * One Kafka fetch batch of one partition -> validated events in storage, refused ones in the DLQ,
@@ -84,10 +87,14 @@ export class MicroBatchIngestor {
     const messages = batch.messages;
     for (let start = 0; start < messages.length; start += this.options.maxEvents) {
       // A rebalance or shutdown in the middle of a large batch: stop here; what is not committed is replayed.
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!this.mayWrite(payload)) return;
       const chunk = messages.slice(start, start + this.options.maxEvents);
       await this.flushChunk(payload, chunk);
     }
+  }
+
+  private mayWrite(payload: BatchPayload): boolean {
+    return payload.isRunning() && !payload.isStale() && (payload.isCurrentGeneration?.() ?? true);
   }
 
   private async flushChunk(payload: BatchPayload, chunk: KafkaMessage[]): Promise<void> {
@@ -108,6 +115,8 @@ export class MicroBatchIngestor {
     let qualityHour: string;
     const nextOffset = (BigInt(lastOffset) + 1n).toString();
     try {
+      // Validation took a while: the partition may have moved since the loop's check.
+      if (!this.mayWrite(payload)) throw new StaleBatchError(topic, partition);
       // Kafka delivers from the committed offset, so the first offset of a chunk is the committed one.
       recovered = await this.options.sink.recoverPartition(topic, partition, firstOffset);
       written =
@@ -150,5 +159,13 @@ export class MicroBatchIngestor {
       durationMs: this.now() - started,
       lag,
     });
+  }
+}
+
+/** Thrown instead of writing when the partition may have been reassigned; kafkajs then rejoins and redelivers. */
+export class StaleBatchError extends Error {
+  constructor(topic: string, partition: number) {
+    super(`${topic}[${partition}]: the group rebalanced while this batch was in hand; not writing it`);
+    this.name = 'StaleBatchError';
   }
 }
