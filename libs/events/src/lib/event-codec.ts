@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { EVENT_DTO_BY_TYPE } from './event.dto';
+import { isCertainlyValidEvent } from './event-fast-check';
 import { isEventType, SCHEMA_VERSION, type ShopEvent } from './event.types';
 
 export const EVENTS_TOPIC = 'ecommerce.events';
@@ -62,7 +63,17 @@ export function decodeEvent(value: Uint8Array | null | undefined): DecodeResult 
   return validateEvent(parsed);
 }
 
+/**
+ * Validates a parsed value against the contract. A well-formed event is accepted by a precompiled mirror of the
+ * DTOs (isCertainlyValidEvent); anything else goes to class-validator, which decides and words the rejection.
+ */
 export function validateEvent(candidate: unknown): DecodeResult {
+  if (isCertainlyValidEvent(candidate)) return { ok: true, event: candidate as ShopEvent };
+  return validateEventWithDtos(candidate);
+}
+
+/** The contract itself: class-transformer + class-validator over the DTOs (event.dto.ts), for every input. */
+export function validateEventWithDtos(candidate: unknown): DecodeResult {
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     return reject('not_an_object', 'event must be a JSON object');
   }

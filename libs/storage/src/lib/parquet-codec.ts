@@ -1,6 +1,7 @@
 import { ParquetReader, ParquetSchema, ParquetWriter, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
 import type { ColumnType } from '@pipeline/events';
 import { Writable } from 'node:stream';
+import { shredFlatRows } from './flat-row-shredder';
 
 export type ParquetCompressionCodec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
 export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
@@ -66,10 +67,28 @@ export async function encodeParquet(
   });
   // parquetjs types the stream as an fs.WriteStream but only calls write() and end(), which any Writable has.
   const output = sink as unknown as Parameters<typeof ParquetWriter.openStream>[1];
-  const writer = await ParquetWriter.openStream(parquetSchemaFor(columns, options.compression), output, { rowGroupSize });
-  for (const row of rows) await writer.appendRow(row);
+  const schema = parquetSchemaFor(columns, options.compression);
+  // One page per column chunk (pageSize = rowGroupSize): fewer page headers, and the row-group writes below
+  // then match what appendRow alone would produce, byte for byte.
+  const writer = await ParquetWriter.openStream(schema, output, { rowGroupSize, pageSize: rowGroupSize });
+  await writeRowGroups(writer, schema, Array.isArray(rows) ? rows : [...rows], rowGroupSize);
   await writer.close();
   return Buffer.concat(chunks);
+}
+
+/**
+ * Hands each row group to parquetjs pre-shredded (shredFlatRows) instead of row by row. A full group is
+ * prefilled with all but its last row, and appendRow(last row) makes parquetjs encode and write it as usual;
+ * the final, partial group is prefilled whole and written by close().
+ */
+async function writeRowGroups(writer: ParquetWriter, schema: ParquetSchema, rows: readonly ParquetRow[], rowGroupSize: number) {
+  for (let start = 0; start < rows.length; start += rowGroupSize) {
+    const end = Math.min(rows.length, start + rowGroupSize);
+    const full = end - start === rowGroupSize;
+    const prefilledEnd = full ? end - 1 : end;
+    writer.rowBuffer = prefilledEnd > start ? shredFlatRows(schema, rows, start, prefilledEnd) : {};
+    if (full) await writer.appendRow(rows[end - 1]);
+  }
 }
 
 /**

@@ -1,0 +1,146 @@
+// The real built apps as child processes: the processor bundle (HTTP /metrics tells how far it got) and the
+// generator CLI bundle. Each runs under `node --require exit-usage.cjs` so its own CPU time and peak RSS are known.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const EXIT_USAGE_PROBE = fileURLToPath(new URL('./exit-usage.cjs', import.meta.url));
+
+function spawnNode(script, args, env, logFile) {
+  const usageDir = mkdtempSync(join(tmpdir(), 'bench-usage-'));
+  const usageFile = join(usageDir, 'usage.json');
+  const child = spawn(process.execPath, ['--require', EXIT_USAGE_PROBE, script, ...args], {
+    env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = [];
+  const keep = (chunk) => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 200) output.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    exited,
+    output: () => output.join(''),
+    usage: () => {
+      const usage = existsSync(usageFile) ? JSON.parse(readFileSync(usageFile, 'utf8')) : null;
+      rmSync(usageDir, { recursive: true, force: true });
+      return usage;
+    },
+    logFile,
+  };
+}
+
+/** The processor app on its own topics, group and data folder. */
+export class ProcessorProcess {
+  constructor(root, { bundle, brokers, topic, dlqTopic, group, dataDir, port, env = {} }) {
+    this.port = port;
+    this.proc = spawnNode(join(root, bundle), [], {
+      KAFKA_BROKERS: brokers,
+      EVENTS_TOPIC: topic,
+      DLQ_TOPIC: dlqTopic,
+      CONSUMER_GROUP: group,
+      DATA_DIR: dataDir,
+      PROCESSOR_PORT: String(port),
+      ...env,
+    });
+    this.pid = this.proc.child.pid;
+  }
+
+  /** Resolves once /metrics answers (the consumer was started before the HTTP listener). */
+  async ready(timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.proc.child.exitCode !== null) throw new Error(`processor exited early:\n${this.proc.output().slice(-3000)}`);
+      if (await this.metrics().catch(() => null)) return;
+      await sleep(100);
+    }
+    throw new Error('processor did not start in time');
+  }
+
+  /** stored, deadLettered and consumed counters from the Prometheus text. */
+  async metrics() {
+    const response = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    if (!response.ok) throw new Error(`/metrics ${response.status}`);
+    const text = await response.text();
+    return {
+      stored: sumMetric(text, 'processor_events_stored_total'),
+      deadLettered: sumMetric(text, 'processor_events_dead_lettered_total'),
+      consumed: sumMetric(text, 'processor_events_consumed_total'),
+    };
+  }
+
+  /** SIGTERM: the app's shutdown hooks run the last metrics rollup. Resolves with how long that took. */
+  async stop() {
+    const started = Date.now();
+    this.proc.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.child.kill('SIGKILL'), 60_000);
+    const exit = await this.proc.exited;
+    clearTimeout(timer);
+    return { shutdownMs: Date.now() - started, exit, usage: this.proc.usage() };
+  }
+
+  output() {
+    return this.proc.output();
+  }
+}
+
+/** One run of the generator CLI (`node dist/apps/generator/cli.js --count N --rate R`). */
+export function runGenerator(root, { bundle, brokers, topic, count, rate, durationS, batchSize }) {
+  const args = ['--rate', String(rate)];
+  if (count) args.push('--count', String(count));
+  if (durationS) args.push('--duration', `${durationS}s`);
+  const env = { KAFKA_BROKERS: brokers, EVENTS_TOPIC: topic, TOPIC_PARTITIONS: '3' };
+  if (batchSize) env.GENERATOR_BATCH_SIZE = String(batchSize);
+  const proc = spawnNode(join(root, bundle), args, env);
+  return {
+    pid: proc.child.pid,
+    done: proc.exited.then((exit) => {
+      if (exit.code !== 0) throw new Error(`generator exited ${exit.code ?? exit.signal}:\n${proc.output().slice(-3000)}`);
+      return { usage: proc.usage(), output: proc.output() };
+    }),
+  };
+}
+
+/**
+ * The generator's NDJSON (--dry-run) for the same seed and count, measured but not kept: its size is the
+ * "as JSON" size of the data, and its mean line length the record size for ProducerPerformance.
+ */
+export function measureNdjson(root, { bundle, count }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, bundle), '--dry-run', '--rate', 'max', '--count', String(count)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let bytes = 0;
+    let lines = 0;
+    child.stdout.on('data', (chunk) => {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`generator --dry-run exited ${code}`));
+      // A line is the Kafka value plus its newline.
+      else resolve({ bytes, lines, meanValueBytes: Math.round(bytes / lines - 1) });
+    });
+  });
+}
+
+function sumMetric(text, name) {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name) && (line[name.length] === '{' || line[name.length] === ' ')) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

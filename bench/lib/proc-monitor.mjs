@@ -1,0 +1,80 @@
+// Samples a process from /proc: resident memory (VmRSS), its high-water mark (VmHWM) and CPU time (utime+stime).
+// /proc is read, not the process asked, so the figures cost the measured process nothing.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** One reading, or null once the process is gone. */
+export function readProcess(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
+    return {
+      rssKb: kb(status, 'VmRSS'),
+      hwmKb: kb(status, 'VmHWM'),
+      cpuSeconds: ticks / CLOCK_TICKS,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function kb(status, name) {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Samples one pid every `intervalMs` until stopped. `progress()` (0..1, or null) is recorded with each sample,
+ * so memory can be read against how far the run got: flat memory means the same RSS at 25 % and at 100 %.
+ */
+export class ProcessMonitor {
+  constructor(pid, { intervalMs = 250, progress = () => null } = {}) {
+    this.pid = pid;
+    this.progress = progress;
+    this.samples = [];
+    this.first = readProcess(pid);
+    this.last = this.first;
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  sample() {
+    const reading = readProcess(this.pid);
+    if (!reading) return;
+    this.last = reading;
+    this.samples.push({ atMs: Date.now(), progress: this.progress(), rssKb: reading.rssKb });
+  }
+
+  /** Takes a last reading (call it while the process still runs to get its full CPU time) and stops. */
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+    const peakKb = Math.max(this.last?.hwmKb ?? 0, ...this.samples.map((s) => s.rssKb));
+    return {
+      peakRssMb: round(peakKb / 1024, 1),
+      cpuSeconds: round(this.last?.cpuSeconds ?? 0, 2),
+      /** CPU used while monitored (for a process that was already running, e.g. the broker). */
+      cpuSecondsDelta: round((this.last?.cpuSeconds ?? 0) - (this.first?.cpuSeconds ?? 0), 2),
+      rssAtProgressMb: rssAtProgress(this.samples),
+    };
+  }
+}
+
+/** RSS at 25/50/75/100 % of progress: the memory-flatness check. */
+function rssAtProgress(samples) {
+  const out = {};
+  for (const mark of [0.25, 0.5, 0.75, 1]) {
+    const sample = samples.find((s) => s.progress !== null && s.progress >= mark);
+    if (sample) out[`${mark * 100}%`] = round(sample.rssKb / 1024, 1);
+  }
+  return out;
+}
+
+export function round(value, digits = 0) {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

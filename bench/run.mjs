@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+// npm run bench [-- --count N] : the pipeline's throughput, latency and memory, with Kafka's ProducerPerformance
+// as the yardstick, measured on the real built apps (see bench/README.md for the method).
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureNdjson, ProcessorProcess, runGenerator, sleep } from './lib/apps.mjs';
+import { BenchKafka } from './lib/kafka.mjs';
+import { ProcessMonitor, round } from './lib/proc-monitor.mjs';
+import { consoleTable, markdown, resultRows } from './lib/report.mjs';
+import { bytesByDataset, eventLatencies, percentiles } from './lib/storage-readback.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SCENARIOS = ['throughput', 'latency', 'baseline'];
+
+const USAGE = `Usage: npm run bench -- [options]
+  --count N              events of the throughput scenario and the baseline (default 1000000)
+  --latency-rate R       events/s of the latency scenario (default 1000)
+  --latency-seconds S    length of the latency scenario (default 60)
+  --scenarios a,b        any of ${SCENARIOS.join(',')} (default all)
+  --processor-bundle P   processor bundle to run (default dist/apps/processor/main.js)
+  --generator-bundle P   generator CLI bundle to run (default dist/apps/generator/cli.js)
+  --processor-env K=V,.. extra processor settings, e.g. BATCH_MAX_EVENTS=10000,BATCH_MAX_MS=200
+  --label TEXT           added to the result file names, e.g. "before"
+  --out DIR              where results go (default bench/results)
+  --keep-data            keep the stored files under tmp/bench/<run>
+Environment: KAFKA_BROKERS uses that cluster instead of starting tools/kafka on BENCH_KAFKA_PORT (default 29092).
+Build the bundles first: NX_DAEMON=false npx nx run-many -t build -p generator processor`;
+
+function parseArgs(argv) {
+  const args = {
+    count: 1_000_000,
+    latencyRate: 1_000,
+    latencySeconds: 60,
+    scenarios: SCENARIOS,
+    processorBundle: 'dist/apps/processor/main.js',
+    generatorBundle: 'dist/apps/generator/cli.js',
+    label: '',
+    processorEnv: {},
+    out: 'bench/results',
+    keepData: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const int = () => {
+      const v = Number(value());
+      if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${flag}: expected a positive integer`);
+      return v;
+    };
+    switch (flag) {
+      case '--count': args.count = int(); break;
+      case '--latency-rate': args.latencyRate = int(); break;
+      case '--latency-seconds': args.latencySeconds = int(); break;
+      case '--scenarios': {
+        args.scenarios = value().split(',');
+        const unknown = args.scenarios.filter((s) => !SCENARIOS.includes(s));
+        if (unknown.length) throw new Error(`unknown scenario ${unknown.join(',')}`);
+        break;
+      }
+      case '--processor-bundle': args.processorBundle = value(); break;
+      case '--generator-bundle': args.generatorBundle = value(); break;
+      case '--label': args.label = value(); break;
+      case '--processor-env':
+        for (const pair of value().split(',')) {
+          const at = pair.indexOf('=');
+          if (at < 1) throw new Error(`--processor-env: expected KEY=VALUE, got "${pair}"`);
+          args.processorEnv[pair.slice(0, at)] = pair.slice(at + 1);
+        }
+        break;
+      case '--out': args.out = value(); break;
+      case '--keep-data': args.keepData = true; break;
+      case '--help': case '-h': console.log(USAGE); process.exit(0); break;
+      default: throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return args;
+}
+
+const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const n = (v) => Math.round(v).toLocaleString('en-US');
+
+/** Prints a progress line every 2 s while `task` runs. */
+async function withProgress(describe, task) {
+  const timer = setInterval(() => void describe().then(log, () => undefined), 2_000);
+  try {
+    return await task;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+class Bench {
+  constructor(args) {
+    this.args = args;
+    this.runId = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    this.workDir = join(ROOT, 'tmp', 'bench', this.runId);
+    this.kafka = new BenchKafka(ROOT, { brokers: process.env.KAFKA_BROKERS, port: Number(process.env.BENCH_KAFKA_PORT ?? 29092) });
+    this.topics = [];
+    this.nextPort = 39_100 + Math.floor(Math.random() * 500);
+  }
+
+  async topic(name) {
+    const topic = `bench-${this.runId}-${name}`;
+    await this.kafka.createTopics([topic, `${topic}.dlq`], 3);
+    this.topics.push(topic, `${topic}.dlq`);
+    return topic;
+  }
+
+  startProcessor(topic, name) {
+    const dataDir = join(this.workDir, name);
+    mkdirSync(dataDir, { recursive: true });
+    const processor = new ProcessorProcess(ROOT, {
+      bundle: this.args.processorBundle,
+      brokers: this.kafka.brokers,
+      topic,
+      dlqTopic: `${topic}.dlq`,
+      group: `bench-${this.runId}-${name}`,
+      dataDir,
+      port: this.nextPort++,
+      env: this.args.processorEnv,
+    });
+    return { processor, dataDir };
+  }
+
+  /** Polls /metrics until every one of `expected` messages is stored or dead-lettered; returns when that was. */
+  async waitProcessed(processor, expected, progress) {
+    for (;;) {
+      const m = await processor.metrics().catch(() => null);
+      if (m) progress.last = m;
+      if (m && m.stored + m.deadLettered >= expected) return { at: Date.now(), ...m };
+      if (processor.proc.child.exitCode !== null) throw new Error(`processor exited:\n${processor.output().slice(-3000)}`);
+      await sleep(100);
+    }
+  }
+
+  async generatorAlone() {
+    const { count } = this.args;
+    const topic = await this.topic('gen');
+    log(`generator alone: ${n(count)} events at max rate into ${topic}`);
+    const broker = this.brokerMonitor();
+    const started = Date.now();
+    const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, count, rate: 'max' });
+    let inTopic = 0;
+    const monitor = new ProcessMonitor(generator.pid, { progress: () => inTopic / count });
+    const poll = setInterval(() => void this.kafka.messageCount(topic).then((c) => (inTopic = c), () => undefined), 500);
+    const { usage } = await withProgress(
+      async () => `  generator: ${n(inTopic)}/${n(count)} in Kafka, ${n(inTopic / ((Date.now() - started) / 1000))} ev/s`,
+      generator.done,
+    );
+    const elapsedMs = Date.now() - started;
+    clearInterval(poll);
+    const stats = monitor.stop();
+    inTopic = await this.kafka.messageCount(topic);
+    if (inTopic !== count) throw new Error(`expected ${count} messages in ${topic}, found ${inTopic}`);
+    const result = {
+      topic,
+      elapsedMs,
+      eventsPerSec: round(count / (elapsedMs / 1000)),
+      process: { ...stats, peakRssMb: round((usage?.maxRssKb ?? 0) / 1024, 1), cpuSeconds: round(usage?.cpuSeconds ?? stats.cpuSeconds, 2) },
+      broker: broker?.stop() ?? null,
+    };
+    result.cpuSecondsPerMillion = round((result.process.cpuSeconds / count) * 1e6, 1);
+    log(`generator alone: ${n(result.eventsPerSec)} ev/s (${(elapsedMs / 1000).toFixed(1)} s incl. start-up), peak RSS ${result.process.peakRssMb} MB`);
+    return result;
+  }
+
+  async processorDrain(topic, ndjson) {
+    const { count } = this.args;
+    log(`processor alone: draining ${n(count)} events from ${topic}`);
+    const broker = this.brokerMonitor();
+    const spawnedAt = Date.now();
+    const { processor, dataDir } = this.startProcessor(topic, 'drain');
+    const progress = { last: null };
+    const monitor = new ProcessMonitor(processor.pid, { progress: () => (progress.last ? progress.last.consumed / count : null) });
+    await processor.ready();
+    const readyAt = Date.now();
+    const done = await withProgress(
+      async () => this.describeProcessor('drain', progress.last, count, readyAt, monitor),
+      this.waitProcessed(processor, count, progress),
+    );
+    const stats = monitor.stop();
+    const stopped = await processor.stop();
+    const drainMs = done.at - readyAt;
+    const result = {
+      startupMs: readyAt - spawnedAt,
+      drainMs,
+      eventsPerSec: round(count / (drainMs / 1000)),
+      stored: done.stored,
+      deadLettered: done.deadLettered,
+      finalRollupMs: stopped.shutdownMs,
+      process: stats,
+      broker: broker?.stop() ?? null,
+      cpuSecondsPerMillion: round((stats.cpuSeconds / count) * 1e6, 1),
+      storage: this.storageFigures(dataDir, done.stored, ndjson),
+    };
+    log(`processor alone: ${n(result.eventsPerSec)} ev/s (start-up ${result.startupMs} ms excluded), peak RSS ${stats.peakRssMb} MB, final rollup ${stopped.shutdownMs} ms`);
+    this.cleanData(dataDir);
+    return result;
+  }
+
+  async endToEnd(ndjson) {
+    const { count } = this.args;
+    const topic = await this.topic('e2e');
+    const { processor, dataDir } = this.startProcessor(topic, 'e2e');
+    await processor.ready();
+    log(`end to end: generator (max rate) -> Kafka -> processor, ${n(count)} events`);
+    const broker = this.brokerMonitor();
+    const progress = { last: null };
+    const procMonitor = new ProcessMonitor(processor.pid, { progress: () => (progress.last ? progress.last.consumed / count : null) });
+    const started = Date.now();
+    const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, count, rate: 'max' });
+    const genMonitor = new ProcessMonitor(generator.pid);
+    const [done, gen] = await withProgress(
+      async () => this.describeProcessor('e2e', progress.last, count, started, procMonitor),
+      Promise.all([this.waitProcessed(processor, count, progress), generator.done]),
+    );
+    const procStats = procMonitor.stop();
+    const genStats = genMonitor.stop();
+    const stopped = await processor.stop();
+    const elapsedMs = done.at - started;
+    const processes = {
+      generator: { ...genStats, peakRssMb: round((gen.usage?.maxRssKb ?? 0) / 1024, 1), cpuSeconds: round(gen.usage?.cpuSeconds ?? genStats.cpuSeconds, 2) },
+      processor: procStats,
+      broker: broker?.stop() ?? null,
+    };
+    const perMillion = (cpu) => (cpu === undefined ? null : round((cpu / count) * 1e6, 1));
+    const result = {
+      elapsedMs,
+      eventsPerSec: round(count / (elapsedMs / 1000)),
+      stored: done.stored,
+      deadLettered: done.deadLettered,
+      finalRollupMs: stopped.shutdownMs,
+      processes,
+      cpuSecondsPerMillion: {
+        generator: perMillion(processes.generator.cpuSeconds),
+        processor: perMillion(processes.processor.cpuSeconds),
+        broker: perMillion(processes.broker?.cpuSecondsDelta),
+      },
+      storage: this.storageFigures(dataDir, done.stored, ndjson),
+    };
+    log(`end to end: ${n(result.eventsPerSec)} ev/s, peak RSS generator ${processes.generator.peakRssMb} MB, processor ${procStats.peakRssMb} MB`);
+    this.cleanData(dataDir);
+    return result;
+  }
+
+  async latency() {
+    const { latencyRate: rate, latencySeconds: seconds } = this.args;
+    const topic = await this.topic('latency');
+    const { processor, dataDir } = this.startProcessor(topic, 'latency');
+    await processor.ready();
+    log(`latency: ${n(rate)} ev/s for ${seconds} s`);
+    const progress = { last: null };
+    const monitor = new ProcessMonitor(processor.pid);
+    const started = Date.now();
+    const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, rate, durationS: seconds });
+    await withProgress(async () => this.describeProcessor('latency', progress.last, rate * seconds, started, monitor), generator.done);
+    const produced = await this.kafka.messageCount(topic);
+    const done = await this.waitProcessed(processor, produced, progress);
+    const stats = monitor.stop();
+    await processor.stop();
+    const { files, latencies } = await eventLatencies(dataDir);
+    const result = { rate, seconds, produced, stored: done.stored, files, percentilesMs: percentiles(latencies), processor: stats };
+    const p = result.percentilesMs;
+    log(`latency: p50 ${n(p?.p50 ?? NaN)} ms, p95 ${n(p?.p95 ?? NaN)} ms, p99 ${n(p?.p99 ?? NaN)} ms, max ${n(p?.max ?? NaN)} ms over ${files} files`);
+    this.cleanData(dataDir);
+    return result;
+  }
+
+  async baseline(ndjson) {
+    const { count } = this.args;
+    const topic = await this.topic('producer-perf');
+    log(`baseline: Kafka ProducerPerformance, ${n(count)} records of ${ndjson.meanValueBytes} B, acks=all`);
+    const broker = this.brokerMonitor();
+    const result = await this.kafka.producerPerformance({ topic, records: count, recordSize: ndjson.meanValueBytes, onLine: (l) => log(`  ${l}`) });
+    return { ...result, recordSize: ndjson.meanValueBytes, broker: broker?.stop() ?? null };
+  }
+
+  async describeProcessor(name, m, expected, since, monitor) {
+    const done = m ? m.stored + m.deadLettered : 0;
+    const seconds = (Date.now() - since) / 1000;
+    const rss = monitor.samples.at(-1)?.rssKb ?? 0;
+    return `  ${name}: ${n(done)}/${n(expected)} processed (${((done / expected) * 100).toFixed(0)} %), ${n(done / seconds)} ev/s, processor RSS ${n(rss / 1024)} MB`;
+  }
+
+  brokerMonitor() {
+    const pid = this.kafka.pid();
+    return pid ? new ProcessMonitor(pid, { intervalMs: 1_000 }) : null;
+  }
+
+  storageFigures(dataDir, stored, ndjson) {
+    const bytes = bytesByDataset(dataDir);
+    const all = Object.values(bytes).reduce((a, b) => a + b, 0);
+    return {
+      bytesByDataset: bytes,
+      parquetBytesPerEvent: round((bytes.events ?? 0) / stored, 1),
+      allStoredBytesPerEvent: round(all / stored, 1),
+      ndjsonBytesPerEvent: round(ndjson.bytes / ndjson.lines, 1),
+    };
+  }
+
+  cleanData(dataDir) {
+    if (!this.args.keepData) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  for (const bundle of [args.processorBundle, args.generatorBundle]) {
+    if (!existsSync(join(ROOT, bundle))) {
+      console.error(`${bundle} is missing. Build first: NX_DAEMON=false npx nx run-many -t build -p generator processor`);
+      process.exit(1);
+    }
+  }
+  const bench = new Bench(args);
+  const startedAt = new Date().toISOString();
+  const results = {
+    startedAt,
+    label: args.label,
+    config: { ...args, brokers: bench.kafka.brokers },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: loadavg() },
+  };
+  let failed = null;
+  try {
+    await bench.kafka.start();
+    log(`broker ${bench.kafka.brokers}${bench.kafka.startedHere ? ' (started for this run)' : ''}`);
+    log(`measuring the NDJSON of ${n(args.count)} events (generator --dry-run, same seed)`);
+    const ndjson = await measureNdjson(ROOT, { bundle: args.generatorBundle, count: args.count });
+    results.ndjson = ndjson;
+    if (args.scenarios.includes('throughput')) {
+      const generatorAlone = await bench.generatorAlone();
+      const processorDrain = await bench.processorDrain(generatorAlone.topic, ndjson);
+      const endToEnd = await bench.endToEnd(ndjson);
+      results.throughput = { generatorAlone, processorDrain, endToEnd, storage: endToEnd.storage };
+    }
+    if (args.scenarios.includes('latency')) results.latency = await bench.latency();
+    if (args.scenarios.includes('baseline')) {
+      const baseline = await bench.baseline(ndjson);
+      const e2e = results.throughput?.endToEnd.eventsPerSec;
+      const gen = results.throughput?.generatorAlone.eventsPerSec;
+      results.baseline = {
+        ...baseline,
+        endToEndRatio: e2e ? round(e2e / baseline.recordsPerSec, 3) : null,
+        generatorRatio: gen ? round(gen / baseline.recordsPerSec, 3) : null,
+      };
+    }
+  } catch (error) {
+    failed = error;
+    results.error = String(error?.stack ?? error);
+  } finally {
+    await bench.kafka.deleteTopics(bench.topics);
+    await bench.kafka.stop();
+    if (!args.keepData) rmSync(bench.workDir, { recursive: true, force: true });
+  }
+
+  // Other work on the machine shares the cores: the load average says how much the figures may be off.
+  results.machine.loadAverageAtEnd = loadavg();
+  const rows = resultRows(results);
+  console.log(`\n${consoleTable([['measure', 'result', 'target', ''], ...rows])}\n`);
+  const outDir = join(ROOT, args.out);
+  mkdirSync(outDir, { recursive: true });
+  const stem = join(outDir, `${bench.runId}${args.label ? `-${args.label}` : ''}`);
+  writeFileSync(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${stem}.md`, markdown(results, rows));
+  log(`results: ${stem}.json, ${stem}.md`);
+  if (failed) {
+    console.error(failed);
+    process.exit(1);
+  }
+}
+
+main().then(() => process.exit(0));

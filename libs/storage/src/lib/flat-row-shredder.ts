@@ -1,0 +1,47 @@
+import type { ParquetSchema } from '@dsnp/parquetjs';
+import type { RecordBuffer } from '@dsnp/parquetjs/dist/lib/shred';
+import { toPrimitive } from '@dsnp/parquetjs/dist/lib/types';
+import type { ParquetRow } from './parquet-codec';
+
+/**
+ * Builds parquetjs's row buffer for rows[from..to) column by column: the exact structure
+ * (values, definition/repetition levels, distinct values, counts) that parquetjs's shredRecord builds row by
+ * row. shredRecord is generic over nested schemas and allocates a fresh object, three arrays and a Set per
+ * column per row; for a flat schema that churn was most of the Parquet encoding time.
+ *
+ * Only for flat schemas (no groups, no repeated fields): each row has at most one value per column, so the
+ * repetition level is always 0 and the definition level is 0 (null) or the column's maximum (present).
+ * Values go through parquetjs's own toPrimitive, so conversions and range checks are unchanged.
+ * The buffer layout is parquetjs-internal (RecordBuffer, @dsnp/parquetjs 1.8.8 is pinned): the spec compares
+ * whole files with parquetjs's row-by-row output byte for byte, so an upgrade that changes it fails there.
+ */
+export function shredFlatRows(schema: ParquetSchema, rows: readonly ParquetRow[], from: number, to: number): RecordBuffer {
+  const columnData: NonNullable<RecordBuffer['columnData']> = {};
+  const pages: NonNullable<RecordBuffer['pages']> = {};
+  for (const field of schema.fieldList) {
+    if (field.isNested || field.repetitionType === 'REPEATED') throw new Error(`shredFlatRows: column ${field.name} is not flat`);
+    const type = field.originalType || field.primitiveType;
+    if (type === undefined) throw new Error(`shredFlatRows: column ${field.name} has no type`);
+    const path = field.path.join(',');
+    const required = field.repetitionType === 'REQUIRED';
+    const present = field.dLevelMax;
+    const values: unknown[] = [];
+    const dlevels: number[] = new Array(to - from);
+    const rlevels: number[] = new Array(to - from).fill(0);
+    const distinct = new Set<unknown>();
+    for (let i = from; i < to; i++) {
+      const value = rows[i][field.name];
+      if (value === undefined || value === null) {
+        if (required) throw new Error(`missing required field: ${field.name}`);
+        dlevels[i - from] = 0;
+      } else {
+        dlevels[i - from] = present;
+        distinct.add(value);
+        values.push(toPrimitive(type, value, field));
+      }
+    }
+    columnData[path] = { dlevels, rlevels, values, distinct_values: distinct, count: to - from } as NonNullable<RecordBuffer['columnData']>[string];
+    pages[path] = [];
+  }
+  return { rowCount: to - from, pageRowCount: to - from, columnData, pages };
+}
