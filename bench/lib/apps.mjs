@@ -47,6 +47,8 @@ export class ProcessorProcess {
       CONSUMER_GROUP: group,
       DATA_DIR: dataDir,
       PROCESSOR_PORT: String(port),
+      // As the app is run (tools/run-pipeline.sh, docker/): a V8 heap cap keeps RSS flat under 512 MB.
+      NODE_OPTIONS: '--max-old-space-size=384',
       ...env,
     });
     this.pid = this.proc.child.pid;
