@@ -149,7 +149,7 @@ describe('runGeneratorCli: --dry-run', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(pipe.writes).toBe(3);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(20_000); // 10 million events would take minutes: it stopped at the closed pipe
   });
 
   it('paces to --rate and reports progress on stderr while it runs', async () => {
@@ -159,18 +159,27 @@ describe('runGeneratorCli: --dry-run', () => {
     const progress = result.stderr.split('\n').filter((l) => l.startsWith('generated '));
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress[0]).toMatch(/^generated \d+\/150 \(\d+ ev\/s, ETA \d+s\)$/);
-    expect(result.stderr).toMatch(/done \(count\): 150 messages in 0\.\ds/);
+    expect(result.stderr).toMatch(/done \(count\): 150 messages in \d+\.\ds/);
   });
 });
 
 describe('runGeneratorCli: interruption', () => {
   it('stops after the batch in flight on SIGINT, prints the summary and exits 130', async () => {
     const interrupt = new AbortController();
-    setTimeout(() => interrupt.abort('SIGINT'), 150);
-    const result = await runCli(['--rate', '1000', '--seed', '1', '--dry-run'], { interrupt: interrupt.signal });
+    // Interrupt once output has started, not after a fixed time that a loaded machine would not honour.
+    class InterruptOnFirstWrite extends Collector {
+      override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+        super._write(chunk, encoding, done);
+        if (!interrupt.signal.aborted) setImmediate(() => interrupt.abort('SIGINT'));
+      }
+    }
+    const result = await runCli(['--rate', '1000', '--seed', '1', '--dry-run'], {
+      interrupt: interrupt.signal,
+      stdout: new InterruptOnFirstWrite(),
+    });
     expect(result.code).toBe(130);
     const written = lines(result.stdout).length;
-    expect(written).toBeGreaterThan(50);
+    expect(written).toBeGreaterThan(0);
     expect(result.stderr).toContain('SIGINT: stopping after the batch in flight');
     expect(result.stderr).toContain(`done (stopped): ${written} messages`);
   });

@@ -237,7 +237,7 @@ describe('GeneratorRunner', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const before = Date.now();
     await slow.stop(); // wakes the 1 s sleep
-    expect(Date.now() - before).toBeLessThan(200);
+    expect(Date.now() - before).toBeLessThan(900); // well under the 1 s sleep it interrupts, with room for a loaded CI
   });
 
   it('refuses a second start while running, and bad limits', async () => {
