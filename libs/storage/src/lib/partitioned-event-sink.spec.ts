@@ -3,7 +3,7 @@ import { readEventRows } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { rollupHour } from './metrics-rollup';
 import { readMetricTable } from './storage-readers';
-import { PartitionedEventSink, PendingBatchError, type EventBatch } from './partitioned-event-sink';
+import { PartitionedEventSink, PendingBatchError, StaleWriterError, type EventBatch } from './partitioned-event-sink';
 import { eventStream } from './testing/event-factory';
 import { RecordingBackend } from './testing/recording-backend';
 import { makeTempDir } from './testing/temp-dir';
@@ -98,7 +98,7 @@ describe('PartitionedEventSink', () => {
   });
 
   it('writes nothing, and no marker, for a batch whose messages all went to the DLQ', async () => {
-    expect(await sink.writeBatch({ ...batch(0, 9), events: [] })).toEqual({ files: [], hours: [] });
+    expect(await sink.writeBatch({ ...batch(0, 9), events: [] })).toEqual({ files: [], hours: [], writer: null });
     expect(await backend.list('')).toEqual([]);
   });
 
@@ -194,6 +194,34 @@ describe('PartitionedEventSink', () => {
       await sink.writeBatch(batch(0, 9));
       expect((await sink.abortBatch(TOPIC, 0)).outcome).toBe('rolled_back');
       expect(await backend.list('')).toEqual([]);
+    });
+  });
+
+  describe('fencing a writer that lost its partition', () => {
+    it('refuses to overwrite committed files with a replay of the same offsets (a zombie after a rebalance)', async () => {
+      await sink.writeBatch(batch(0, 149));
+      await sink.completeBatch(TOPIC, 0); // committed by the owner
+      // A stale instance still holding an older, shorter fetch of the same offsets:
+      await expect(sink.writeBatch(batch(0, 59))).rejects.toBeInstanceOf(StaleWriterError);
+      expect(await storedEventIds(backend)).toEqual(allIds(STREAM.slice(0, 150)));
+      expect(await sink.pendingMarker(TOPIC, 0)).toBeNull();
+    });
+
+    it('tells a writer before its commit that another instance settled its batch', async () => {
+      const mine = await sink.writeBatch(batch(0, 99));
+      expect(await sink.isStillPending(TOPIC, 0, mine.writer ?? '')).toBe(true);
+      // The new owner recovers the partition from the committed offset 0 and rolls the batch back.
+      await new PartitionedEventSink(backend).recoverPartition(TOPIC, 0, '0');
+      expect(await sink.isStillPending(TOPIC, 0, mine.writer ?? '')).toBe(false);
+    });
+
+    it('lets a backfill re-run replace its own files', async () => {
+      const backfill = new PartitionedEventSink(backend, {}, { replaceExisting: true });
+      await backfill.writeBatch(batch(0, 99));
+      await backfill.completeBatch(TOPIC, 0);
+      await backfill.writeBatch(batch(0, 99));
+      await backfill.completeBatch(TOPIC, 0);
+      expect(await storedEventIds(backend)).toEqual(allIds(STREAM.slice(0, 100)));
     });
   });
 });

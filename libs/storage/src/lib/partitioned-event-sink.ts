@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ShopEvent } from '@pipeline/events';
 import { encodeEventsParquet } from './event-parquet';
 import { computeHourlyPartials, serializePartial } from './hourly-partial';
@@ -25,12 +26,32 @@ export interface PendingMarker {
   /** Every key the batch writes; all of them are removed if the batch turns out uncommitted. */
   files: string[];
   createdAt: string;
+  /** Random per write: lets the writer check, before it commits, that nobody else has settled its batch. */
+  writer?: string;
 }
 
 export interface WrittenBatch {
   files: string[];
   /** PartitionPath strings of the hours the batch touched, sorted: roll these up. */
   hours: string[];
+  /** The marker's writer id; pass it to `isStillPending` right before committing. Null when nothing was written. */
+  writer: string | null;
+}
+
+export interface SinkOptions {
+  /**
+   * Let a batch replace files that already exist (a backfill re-run, which has no offsets to commit). Off for
+   * Kafka: there, an existing file under a batch's name means another writer already stored these offsets.
+   */
+  replaceExisting?: boolean;
+}
+
+/** A batch's files exist already: another writer (e.g. one that lost the partition in a rebalance) stored them. */
+export class StaleWriterError extends Error {
+  constructor(key: string) {
+    super(`refusing to overwrite ${key}: these offsets were already stored by another writer`);
+    this.name = 'StaleWriterError';
+  }
 }
 
 export type RecoveryOutcome = 'no_pending_batch' | 'committed' | 'rolled_back';
@@ -76,6 +97,7 @@ export class PartitionedEventSink {
   constructor(
     private readonly backend: StorageBackend,
     private readonly parquetOptions: ParquetEncodingOptions = {},
+    private readonly options: SinkOptions = {},
   ) {}
 
   async writeBatch(batch: EventBatch): Promise<WrittenBatch> {
@@ -92,7 +114,12 @@ export class PartitionedEventSink {
     // Encode everything before touching storage: a bad event then fails the batch with nothing written.
     const stem = batchFileStem(topic, partition, firstOffset);
     const files = await this.encodeFiles(stem, batch.events);
-    if (files.length === 0) return { files: [], hours: [] };
+    if (files.length === 0) return { files: [], hours: [], writer: null };
+    if (!this.options.replaceExisting) {
+      // Recovery removed whatever an uncommitted attempt left, so a file that exists now is committed data:
+      // overwriting it (possibly with fewer events) is how a zombie writer would lose events.
+      for (const file of files) if (await this.backend.exists(file.key)) throw new StaleWriterError(file.key);
+    }
 
     const marker: PendingMarker = {
       format: 1,
@@ -102,10 +129,20 @@ export class PartitionedEventSink {
       lastOffset: last.toString(),
       files: files.map((f) => f.key),
       createdAt: new Date().toISOString(),
+      writer: randomUUID(),
     };
     await this.backend.writeAtomic(markerKey, Buffer.from(`${JSON.stringify(marker, null, 2)}\n`, 'utf8'));
     for (const file of files) await this.backend.writeAtomic(file.key, file.bytes);
-    return { files: marker.files, hours: hoursOf(marker.files) };
+    return { files: marker.files, hours: hoursOf(marker.files), writer: marker.writer ?? null };
+  }
+
+  /**
+   * True while the marker this writer wrote is still in place. Check it right before the offset commit: if another
+   * instance took the partition over and settled (deleted) the batch, committing would cover files that are gone.
+   */
+  async isStillPending(topic: string, partition: number, writer: string): Promise<boolean> {
+    const marker = await this.readMarker(pendingMarkerKey(topic, partition));
+    return marker?.writer === writer;
   }
 
   /** After the offset commit succeeded: the batch's files are now final. */

@@ -34,7 +34,12 @@ export async function backfillNdjson(options: BackfillOptions): Promise<Backfill
   const source = sanitizeSource(options.source ?? `backfill.${basename(options.input).replace(/\.[^.]*$/, '')}`);
   const deadLetterFile = join(options.dataDir, 'dead-letters', `${source}.ndjson`);
   const totals: BackfillTotals = { lines: 0, stored: 0, deadLettered: 0, files: 0, deadLetterFile };
-  const pipeline = new StoragePipeline({ dataDir: options.dataDir, parquet: options.parquet, maxEvents: options.chunkSize });
+  const pipeline = new StoragePipeline({
+    dataDir: options.dataDir,
+    parquet: options.parquet,
+    maxEvents: options.chunkSize,
+    replaceExisting: true,
+  });
   const ingestor = pipeline.createIngestor(
     async (messages) => writeDeadLetters(deadLetterFile, messages),
     (report: FlushReport) => {

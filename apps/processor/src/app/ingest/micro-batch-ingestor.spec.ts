@@ -15,7 +15,7 @@ function kafkaMessage(offset: number, value: Buffer): KafkaMessage {
 }
 
 /** Records the order of side effects; the Kafka side is a plain object because this is the ingest logic alone. */
-function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number } = {}) {
+function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number; settledByOther?: boolean } = {}) {
   let generationChecks = 0;
   const log: string[] = [];
   const stored: ShopEvent[] = [];
@@ -26,9 +26,10 @@ function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEv
       if (options.failWrite) throw new Error('disk full');
       log.push(`write ${batch.firstOffset}-${batch.lastOffset} (${batch.events.length})`);
       stored.push(...batch.events);
-      return { files: ['f'], hours: ['year=2026/month=11/day=27/hour=10'] };
+      return { files: ['f'], hours: ['year=2026/month=11/day=27/hour=10'], writer: 'w-1' };
     },
     completeBatch: async () => log.push('complete'),
+    isStillPending: async () => !options.settledByOther,
     storeQualityReport: async (chunk) => (log.push(`quality ${chunk.firstOffset}`), 'year=2026/month=11/day=27/hour=10'),
   };
   const ingestor = new MicroBatchIngestor({
@@ -94,6 +95,12 @@ describe('MicroBatchIngestor', () => {
     await expect(h.ingest()).rejects.toThrow('rebalanced');
     expect(h.log.filter((l) => l.startsWith('commit'))).toEqual(['commit 202']);
     expect(h.stored).toHaveLength(2);
+  });
+
+  it('does not commit a batch another instance settled while it was being written', async () => {
+    const h = harness([kafkaMessage(300, encodeEvent(pageView(30)).value)], { settledByOther: true });
+    await expect(h.ingest()).rejects.toThrow('rebalanced');
+    expect(h.log.some((l) => l.startsWith('commit'))).toBe(false);
   });
 
   it('commits a chunk that was all dead letters without writing files', async () => {

@@ -16,7 +16,9 @@ export interface EventSinkPort {
     firstOffset: string;
     lastOffset: string;
     events: ShopEvent[];
-  }): Promise<{ files: string[]; hours: string[] }>;
+  }): Promise<{ files: string[]; hours: string[]; writer?: string | null }>;
+  /** True while the batch this writer wrote is still pending, i.e. nobody else settled it since. */
+  isStillPending(topic: string, partition: number, writer: string): Promise<boolean>;
   completeBatch(topic: string, partition: number): Promise<unknown>;
   /**
    * Stores a chunk's quality report under the hour of its first message's Kafka timestamp (which a replay
@@ -111,7 +113,7 @@ export class MicroBatchIngestor {
     });
 
     let recovered: { hours: string[] };
-    let written: { files: string[]; hours: string[] };
+    let written: { files: string[]; hours: string[]; writer?: string | null };
     let qualityHour: string;
     const nextOffset = (BigInt(lastOffset) + 1n).toString();
     try {
@@ -130,6 +132,10 @@ export class MicroBatchIngestor {
       if (deadLetters.length > 0) {
         const failedAt = new Date(this.now());
         await this.options.sendDeadLetters(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
+      }
+      // Last fence before the commit: if another instance took the partition and settled this batch, stop.
+      if (written.writer && !(await this.options.sink.isStillPending(topic, partition, written.writer))) {
+        throw new StaleBatchError(topic, partition);
       }
       await payload.commitOffsetsIfNecessary({
         topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],

@@ -18,6 +18,8 @@ export interface StoragePipelineOptions {
   dataDir: string;
   parquet: ParquetEncodingOptions;
   maxEvents: number;
+  /** Backfill re-runs replace their own files; Kafka ingestion never overwrites stored offsets. */
+  replaceExisting?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export class StoragePipeline {
 
   constructor(private readonly options: StoragePipelineOptions) {
     this.backend = new LocalFileSystemBackend(options.dataDir);
-    this.sink = new PartitionedEventSink(this.backend, options.parquet);
+    this.sink = new PartitionedEventSink(this.backend, options.parquet, { replaceExisting: options.replaceExisting ?? false });
   }
 
   createIngestor(sendDeadLetters: (messages: Message[]) => Promise<void>, onFlushed: (report: FlushReport) => void): MicroBatchIngestor {
@@ -53,6 +55,7 @@ export class StoragePipeline {
         },
         writeBatch: (batch) => this.sink.writeBatch(batch),
         completeBatch: (topic, partition) => this.sink.completeBatch(topic, partition),
+        isStillPending: (topic, partition, writer) => this.sink.isStillPending(topic, partition, writer),
         storeQualityReport: (chunk, report) => this.storeQualityReport(chunk, report),
       },
       gate: this.gate,
