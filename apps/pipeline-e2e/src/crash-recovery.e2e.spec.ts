@@ -6,6 +6,18 @@ import { PipelineFixture } from './support/pipeline-fixture';
 
 const TOTAL = 50_000;
 
+/** The figures compared between the processor's hourly summary table and DuckDB's recomputation. */
+function hourlyFigures(row: Record<string, unknown>) {
+  return {
+    hour: String(row['hour']),
+    events: Number(row['events']),
+    sessions: Number(row['sessions']),
+    users: Number(row['users']),
+    orders: Number(row['orders']),
+    revenue_cents: Number(row['revenue_cents']),
+  };
+}
+
 /** Aggregates recomputed from the raw Parquet by an independent engine, per hour. */
 async function duckdbHourlyFigures(dataDir: string) {
   const instance = await DuckDBInstance.create();
@@ -20,14 +32,7 @@ async function duckdbHourlyFigures(dataDir: string) {
            coalesce(sum(revenue_cents) FILTER (WHERE event_type = 'purchase'), 0)::BIGINT AS revenue_cents
     FROM read_parquet('${glob}', hive_partitioning = true)
     GROUP BY 1 ORDER BY 1`);
-  const rows = reader.getRowObjects().map((r) => ({
-    hour: String(r['hour']),
-    events: Number(r['events']),
-    sessions: Number(r['sessions']),
-    users: Number(r['users']),
-    orders: Number(r['orders']),
-    revenue_cents: Number(r['revenue_cents']),
-  }));
+  const rows = reader.getRowObjects().map(hourlyFigures);
   connection.closeSync();
   return rows;
 }
@@ -77,14 +82,7 @@ describe('crash recovery and scale-out (real Kafka, kill -9)', () => {
       const events = rows.reduce((n, r) => n + Number(r['events']), 0);
       return events === TOTAL ? rows : null;
     });
-    const actual = tables.map((r) => ({
-      hour: String(r['hour']),
-      events: Number(r['events']),
-      sessions: Number(r['sessions']),
-      users: Number(r['users']),
-      orders: Number(r['orders']),
-      revenue_cents: Number(r['revenue_cents']),
-    }));
+    const actual = tables.map(hourlyFigures);
     expect(actual).toEqual(expected);
 
     const recoveries = pipeline.logs('processor').match(/Recovered \S+ at offset \d+: \w+/g) ?? [];
