@@ -211,8 +211,8 @@ export function funnelSteps(funnelRows: readonly MetricRow[]): FunnelStep[] {
   }));
 }
 
-export interface QualityHour {
-  hour: string;
+/** The headline figures of a quality report, for one hour or a whole range. */
+export interface QualityFigures {
   qualityScore: number;
   qualityScoreLabel: string;
   checksPassed: number;
@@ -221,6 +221,10 @@ export interface QualityHour {
   rowsValid: number;
   validShare: number;
   rowWeightedScore: number;
+}
+
+export interface QualityHour extends QualityFigures {
+  hour: string;
   /** Ids of the checks that warned or failed in the hour. */
   failingChecks: string[];
 }
@@ -239,16 +243,7 @@ export interface QualityOverview {
   from: string | null;
   to: string | null;
   /** The range's hourly reports merged into one (share rules re-judged on summed counts); null without reports. */
-  overall: {
-    qualityScore: number;
-    qualityScoreLabel: string;
-    checksPassed: number;
-    checksTotal: number;
-    rowsEvaluated: number;
-    rowsValid: number;
-    validShare: number;
-    rowWeightedScore: number;
-  } | null;
+  overall: QualityFigures | null;
   rules: QualityRuleTotal[];
   hours: QualityHour[];
   /** Hours whose report file could not be read. */
