@@ -1,4 +1,5 @@
 import type { ShopEvent } from './event.types';
+import { eventTimeMillis } from './iso-time';
 
 /**
  * The one list of columns of a stored event. The Parquet schema (libs/storage), the CSV header and
@@ -35,7 +36,7 @@ export const EVENT_COLUMNS: readonly EventColumn[] = [
   column('event_id', 'string', true, 'UUID of the event; unique across the stream', (e) => e.event_id),
   column('event_type', 'string', true, 'page_view | search | add_to_cart | remove_from_cart | purchase', (e) => e.event_type),
   column('schema_version', 'int32', true, 'version of the event contract', (e) => e.schema_version),
-  column('event_time', 'timestamp_millis', true, 'when the event happened (UTC, ms)', (e) => Date.parse(e.event_time)),
+  column('event_time', 'timestamp_millis', true, 'when the event happened (UTC, ms)', (e) => eventTimeMillis(e.event_time)),
   column('user_id', 'string', true, 'user id', (e) => e.user_id),
   column('session_id', 'string', true, 'session id; the Kafka key', (e) => e.session_id),
   column('device_type', 'string', true, 'desktop | mobile | tablet', (e) => e.device.type),

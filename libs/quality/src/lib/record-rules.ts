@@ -1,5 +1,4 @@
-import { EVENT_TYPES, type EventType, type ShopEvent } from '@pipeline/events';
-import { parseIsoUtcMillis } from './iso-time';
+import { EVENT_TYPES, eventTimeMillis, parseIsoUtcMillis, type EventType, type ShopEvent } from '@pipeline/events';
 import { groupByEventType, lineItemsOf, type EventField, type FieldType, type ValueSource } from './event-fields';
 import type { RecordRule, RecordRuleKind, Severity } from './rule.types';
 
@@ -173,7 +172,7 @@ export function timestampRangeRule(
   return rule(options, 'timestamp_range', [options.column], undefined, (event, context) => {
     const raw = options.read(event);
     if (raw === null || raw === undefined) return undefined;
-    const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseTime(raw) : NaN;
+    const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? eventTimeMillis(raw) : NaN;
     if (Number.isNaN(time)) return `${options.column} ${JSON.stringify(raw)} is not a time`;
     if (time > context.nowMs + options.maxFutureSkewMs) {
       return `${options.column} is ${seconds(time - context.nowMs)}s in the future (allowed ${seconds(options.maxFutureSkewMs)}s)`;
@@ -185,11 +184,6 @@ export function timestampRangeRule(
   });
 }
 
-/** The contract's format fast, any other ISO form the slow way (format is the data-type rule's concern). */
-function parseTime(text: string): number {
-  const fast = parseIsoUtcMillis(text);
-  return Number.isNaN(fast) ? Date.parse(text) : fast;
-}
 
 const seconds = (ms: number) => Math.round(ms / 1000);
 

@@ -28,7 +28,9 @@ export function shredFlatRows(schema: ParquetSchema, rows: readonly ParquetRow[]
     const values: unknown[] = [];
     const dlevels: number[] = new Array(to - from);
     const rlevels: number[] = new Array(to - from).fill(0);
-    const distinct = new Set<unknown>();
+    // Distinct value -> its primitive: repeated values (event types, devices, countries, products) are converted
+    // once, where toPrimitive allocated a fresh Buffer per string per row.
+    const primitiveOf = new Map<unknown, unknown>();
     for (let i = from; i < to; i++) {
       const value = rows[i][field.name];
       if (value === undefined || value === null) {
@@ -36,10 +38,15 @@ export function shredFlatRows(schema: ParquetSchema, rows: readonly ParquetRow[]
         dlevels[i - from] = 0;
       } else {
         dlevels[i - from] = present;
-        distinct.add(value);
-        values.push(toPrimitive(type, value, field));
+        let primitive = primitiveOf.get(value);
+        if (primitive === undefined) {
+          primitive = toPrimitive(type, value, field);
+          primitiveOf.set(value, primitive);
+        }
+        values.push(primitive);
       }
     }
+    const distinct = new Set(primitiveOf.keys());
     columnData[path] = { dlevels, rlevels, values, distinct_values: distinct, count: to - from } as NonNullable<RecordBuffer['columnData']>[string];
     pages[path] = [];
   }

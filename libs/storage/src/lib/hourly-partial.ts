@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EventType, type ShopEvent } from '@pipeline/events';
+import { EVENT_TYPES, eventTimeMillis, type EventType, type ShopEvent } from '@pipeline/events';
 import { PartitionPath } from './partition-path';
 
 /**
@@ -103,7 +103,7 @@ function dictionary<T>(): Record<string, T> {
 export function computeHourlyPartials(events: Iterable<ShopEvent>): HourlyPartial[] {
   const builders = new Map<number, PartialBuilder>();
   for (const event of events) {
-    const hour = PartitionPath.fromEventTime(Date.parse(event.event_time));
+    const hour = PartitionPath.fromEventTime(eventTimeMillis(event.event_time));
     let builder = builders.get(hour.startMs);
     if (!builder) builders.set(hour.startMs, (builder = new PartialBuilder(hour)));
     builder.add(event);
@@ -127,7 +127,7 @@ class PartialBuilder {
   }
 
   add(event: ShopEvent): void {
-    const time = Date.parse(event.event_time);
+    const time = eventTimeMillis(event.event_time);
     if (!this.hour.contains(time)) throw new Error(`event ${event.event_id} at ${event.event_time} is not in ${this.hour}`);
     const p = this.partial;
     p.events++;

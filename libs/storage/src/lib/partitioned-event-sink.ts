@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ShopEvent } from '@pipeline/events';
+import { eventTimeMillis, type ShopEvent } from '@pipeline/events';
 import { encodeEventsParquet } from './event-parquet';
 import { computeHourlyPartials, serializePartial } from './hourly-partial';
 import type { ParquetEncodingOptions } from './parquet-codec';
@@ -202,7 +202,7 @@ export class PartitionedEventSink {
   private async encodeFiles(stem: string, events: readonly ShopEvent[]): Promise<Array<{ key: string; bytes: Buffer }>> {
     const byHour = new Map<number, ShopEvent[]>();
     for (const event of events) {
-      const startMs = PartitionPath.fromEventTime(Date.parse(event.event_time)).startMs;
+      const startMs = PartitionPath.fromEventTime(eventTimeMillis(event.event_time)).startMs;
       const list = byHour.get(startMs) ?? [];
       if (list.length === 0) byHour.set(startMs, list);
       list.push(event);

@@ -1,4 +1,4 @@
-import { parseIsoUtcMillis } from './iso-time';
+import { eventTimeMillis, parseIsoUtcMillis } from './iso-time';
 
 describe('parseIsoUtcMillis', () => {
   it.each([
@@ -32,4 +32,13 @@ describe('parseIsoUtcMillis', () => {
     expect(parseIsoUtcMillis(a)).toBe(Date.parse(a));
     expect(parseIsoUtcMillis(b)).toBe(Date.parse(b));
   });
+});
+
+describe('eventTimeMillis', () => {
+  it.each(['2026-11-27T10:15:30.123Z', '2026-11-27T10:15:30Z', '2026-11-27T11:15:30.123+01:00', '2024-02-29T00:00:00.000Z', 'not a time'])(
+    'agrees with Date.parse on %s',
+    (text) => {
+      expect(eventTimeMillis(text)).toEqual(Date.parse(text));
+    },
+  );
 });
