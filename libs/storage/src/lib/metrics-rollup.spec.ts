@@ -63,23 +63,44 @@ describe('metrics rollup', () => {
   });
 
   it('MetricsRollup runs one rollup of an hour at a time', async () => {
-    let active = 0;
-    let maxActive = 0;
+    // Each rollup lists the hour (L), writes its tables (W at the last one) and lists again (L): serialised
+    // runs log LWL LWL LWL; interleaved runs would log L L ... instead.
+    const log: string[] = [];
     const watching: StorageBackend = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
       list: async (prefix: string) => {
-        active++;
-        maxActive = Math.max(maxActive, active);
+        log.push('L');
         await new Promise((resolve) => setTimeout(resolve, 5));
         return backend.list(prefix);
       },
       writeAtomic: async (key: string, bytes: Uint8Array) => {
         await backend.writeAtomic(key, bytes);
-        if (key.endsWith('funnel.parquet')) active--;
+        if (key.endsWith('funnel.parquet')) log.push('W');
       },
     });
     const rollup = new MetricsRollup(watching);
     const results = await Promise.all([rollup.rollupHour(HOUR), rollup.rollupHour(HOUR), rollup.rollupHours([HOUR, String(HOUR)])]);
     expect(results.flat()).toHaveLength(3);
-    expect(maxActive).toBe(1);
+    expect(log.join('')).toBe('LWL'.repeat(3));
+  });
+
+  it('says when the hour changed under it (another process wrote a partial), and a rerun catches up', async () => {
+    const otherProcess = computePartial(HOUR, eventStream(40, '2026-11-27T10:00:00.000Z', 1, 9));
+    let wroteOther = false;
+    // The other process's partial lands after this rollup listed the hour and before it wrote its tables.
+    const racing: StorageBackend = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
+      writeAtomic: async (key: string, bytes: Uint8Array) => {
+        if (!wroteOther && key.startsWith('metrics/')) {
+          wroteOther = true;
+          await backend.writeAtomic(`partials/${HOUR}/t+3+00000000000000000000.json`, serializePartial(otherProcess));
+        }
+        await backend.writeAtomic(key, bytes);
+      },
+    });
+    const first = await rollupHour(racing, HOUR);
+    expect(first).toMatchObject({ partials: 3, superseded: true });
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]['events']).toBe(300);
+    const second = await rollupHour(backend, HOUR);
+    expect(second).toMatchObject({ partials: 4, superseded: false });
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]['events']).toBe(340);
   });
 });

@@ -11,6 +11,22 @@ export interface RollupResult {
   partials: number;
   written: string[];
   removed: string[];
+  /**
+   * The hour's partial files changed while this rollup ran (another process sharing the storage wrote or
+   * recovered a batch): the tables written may lack that change, so the hour must be rolled up again.
+   */
+  superseded: boolean;
+}
+
+/**
+ * True when `prefix` no longer lists exactly `keys`. Checked after writing a derived file: of two processes
+ * rolling up one hour, the one that finishes last then either saw every input or notices it did not.
+ */
+export async function listingChanged(backend: StorageBackend, prefix: string, keys: readonly string[], suffix: string): Promise<boolean> {
+  const now = (await backend.list(prefix)).filter((k) => k.endsWith(suffix));
+  if (now.length !== keys.length) return true;
+  const before = new Set(keys);
+  return now.some((k) => !before.has(k));
 }
 
 /**
@@ -24,8 +40,9 @@ export async function rollupHour(
   options: ParquetEncodingOptions = {},
 ): Promise<RollupResult> {
   const partition = typeof hour === 'string' ? PartitionPath.parse(hour) : hour;
-  const keys = (await backend.list(hourFolderKey(PARTIALS_DATASET, partition))).filter((k) => k.endsWith('.json'));
-  const result: RollupResult = { hour: String(partition), partials: keys.length, written: [], removed: [] };
+  const folder = hourFolderKey(PARTIALS_DATASET, partition);
+  const keys = (await backend.list(folder)).filter((k) => k.endsWith('.json'));
+  const result: RollupResult = { hour: String(partition), partials: keys.length, written: [], removed: [], superseded: false };
   if (keys.length === 0) {
     // Recovery can delete the only files of an hour; tables left from them would report uncommitted data.
     for (const table of METRIC_TABLE_NAMES) {
@@ -34,6 +51,7 @@ export async function rollupHour(
         if (await backend.remove(key)) result.removed.push(key);
       }
     }
+    result.superseded = await listingChanged(backend, folder, keys, '.json');
     return result;
   }
   const partials = await Promise.all(keys.map(async (key) => parsePartial(await backend.read(key))));
@@ -44,6 +62,7 @@ export async function rollupHour(
     await backend.writeAtomic(parquetKey, await metricTableParquet(table, options));
     result.written.push(csvKey, parquetKey);
   }
+  result.superseded = await listingChanged(backend, folder, keys, '.json');
   return result;
 }
 
@@ -51,7 +70,7 @@ export async function rollupHour(
  * rollupHour with one run at a time per hour in this process. Two partitions flushing into the same hour
  * would otherwise race: a rollup that listed the folder before the other partial landed could finish last
  * and leave tables without it. Serialised, the last rollup to start lists after every earlier write.
- * (Several processes sharing one storage root would need a lock in storage; not handled here.)
+ * Processes sharing one storage root cannot be serialised this way: there `superseded` tells the caller to run again.
  */
 export class MetricsRollup {
   private readonly queues = new Map<string, Promise<unknown>>();

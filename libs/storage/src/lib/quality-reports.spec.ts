@@ -3,7 +3,7 @@ import { defaultRuleSet, MessageQualityGate } from '@pipeline/quality';
 import { encodeEvent } from '@pipeline/events';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { PartitionPath } from './partition-path';
-import { hourlyQualityReportKey, readHourlyQualityReport, rollupQualityHour, writeQualityBatchReport } from './quality-reports';
+import { hourlyQualityReportKey, readHourlyQualityReport, rollupQualityHour, rollupQualityHourChecked, writeQualityBatchReport } from './quality-reports';
 import { makeTempDir } from './testing/temp-dir';
 
 const NOW = Date.parse('2026-11-27T10:30:00.000Z');
@@ -34,6 +34,27 @@ describe('quality reports on storage', () => {
       expect(merged?.summary.rowsValid).toBe(2);
       expect(await backend.exists(hourlyQualityReportKey(hour, 'csv'))).toBe(true);
       expect((await readHourlyQualityReport(backend, hour))?.summary.rowsEvaluated).toBe(4);
+  });
+
+  it('says when a batch report landed while it ran (another instance), and a rerun includes it', async () => {
+    const backend = new LocalFileSystemBackend(temp.dir);
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
+    let wroteOther = false;
+    const racing = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
+      writeAtomic: async (key: string, bytes: Uint8Array) => {
+        if (!wroteOther) {
+          wroteOther = true;
+          await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', batchReport([Buffer.from('{oops')]));
+        }
+        await backend.writeAtomic(key, bytes);
+      },
+    });
+    const first = await rollupQualityHourChecked(racing, hour);
+    expect(first.superseded).toBe(true);
+    expect(first.report?.summary.rowsEvaluated).toBe(1);
+    const second = await rollupQualityHourChecked(backend, hour);
+    expect(second.superseded).toBe(false);
+    expect(second.report?.summary.rowsEvaluated).toBe(2);
   });
 
   it('has nothing to roll up for an hour without batches', async () => {

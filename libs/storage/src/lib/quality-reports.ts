@@ -1,4 +1,5 @@
 import { mergeReports, reportToCsv, reportToJson, type QualityReport } from '@pipeline/quality';
+import { listingChanged } from './metrics-rollup';
 import { PartitionPath } from './partition-path';
 import type { StorageBackend } from './storage-backend';
 import { hourFolderKey } from './storage-layout';
@@ -31,15 +32,23 @@ export async function writeQualityBatchReport(
 
 /** Recomputes an hour's quality report from its batch reports on storage (idempotent, like the metric rollup). */
 export async function rollupQualityHour(backend: StorageBackend, hour: PartitionPath): Promise<QualityReport | null> {
+  return (await rollupQualityHourChecked(backend, hour)).report;
+}
+
+/** rollupQualityHour, also telling whether the batch reports changed while it ran (then run it again). */
+export async function rollupQualityHourChecked(
+  backend: StorageBackend,
+  hour: PartitionPath,
+): Promise<{ report: QualityReport | null; superseded: boolean }> {
   const prefix = `${hourFolderKey(QUALITY_DATASET, hour)}/batches`;
   const keys = (await backend.list(prefix)).filter((k) => k.endsWith('.json')).sort();
-  if (keys.length === 0) return null;
+  if (keys.length === 0) return { report: null, superseded: await listingChanged(backend, prefix, keys, '.json') };
   const reports: QualityReport[] = [];
   for (const key of keys) reports.push(JSON.parse((await backend.read(key)).toString('utf8')) as QualityReport);
   const merged = mergeReports(reports, { scope: 'hour' });
   await backend.writeAtomic(hourlyQualityReportKey(hour, 'json'), Buffer.from(reportToJson(merged), 'utf8'));
   await backend.writeAtomic(hourlyQualityReportKey(hour, 'csv'), Buffer.from(reportToCsv(merged), 'utf8'));
-  return merged;
+  return { report: merged, superseded: await listingChanged(backend, prefix, keys, '.json') };
 }
 
 export async function readHourlyQualityReport(backend: StorageBackend, hour: PartitionPath): Promise<QualityReport | null> {

@@ -37,7 +37,11 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.rollupTimer) clearInterval(this.rollupTimer);
-    await this.pipeline.rollup();
+    // Another instance writing to the same hours can supersede a rollup; a few rounds settle it.
+    for (let round = 0; round < 5; round++) {
+      await this.pipeline.rollup();
+      if (this.pipeline.rolledUp) break;
+    }
     this.logger.log(
       `Stopped after ${this.totals.flushes} flushes: ${this.totals.stored} events stored, ${this.totals.deadLettered} dead-lettered`,
     );

@@ -7,7 +7,7 @@ import {
   PartitionedEventSink,
   PartitionPath,
   rollupHour,
-  rollupQualityHour,
+  rollupQualityHourChecked,
   writeQualityBatchReport,
   type ParquetEncodingOptions,
 } from '@pipeline/storage';
@@ -80,8 +80,8 @@ export class StoragePipeline {
   /** Recomputes the metric tables and quality reports of the hours that changed; runs are serialised. */
   rollup(): Promise<void> {
     this.rollupRunning = this.rollupRunning.then(async () => {
-      await this.rollupEach(this.dirtyHours, 'metrics', (hour) => rollupHour(this.backend, hour, this.options.parquet));
-      await this.rollupEach(this.dirtyQualityHours, 'quality', (hour) => rollupQualityHour(this.backend, hour));
+      await this.rollupEach(this.dirtyHours, 'metrics', async (hour) => (await rollupHour(this.backend, hour, this.options.parquet)).superseded);
+      await this.rollupEach(this.dirtyQualityHours, 'quality', async (hour) => (await rollupQualityHourChecked(this.backend, hour)).superseded);
     });
     return this.rollupRunning;
   }
@@ -95,12 +95,18 @@ export class StoragePipeline {
     return hour.toString();
   }
 
-  private async rollupEach(dirty: Map<string, PartitionPath>, what: string, rollup: (hour: PartitionPath) => Promise<unknown>) {
+  /** True once no hour is waiting for a rollup (shutdown runs rollup() until then, a few times at most). */
+  get rolledUp(): boolean {
+    return this.dirtyHours.size === 0 && this.dirtyQualityHours.size === 0;
+  }
+
+  /** `rollup` answers true when the hour changed under it (another instance wrote to it): it is run again next time. */
+  private async rollupEach(dirty: Map<string, PartitionPath>, what: string, rollup: (hour: PartitionPath) => Promise<boolean>) {
     const hours = [...dirty.values()];
     dirty.clear();
     for (const hour of hours) {
       try {
-        await rollup(hour);
+        if (await rollup(hour)) dirty.set(hour.toString(), hour);
       } catch (error) {
         dirty.set(hour.toString(), hour);
         this.logger.error(`${what} rollup of ${hour.toString()} failed, will retry: ${(error as Error).message}`);
