@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureNdjson, ProcessorProcess, runGenerator, sleep } from './lib/apps.mjs';
+import { measureNdjson, ProcessorGroup, runGenerator, sleep } from './lib/apps.mjs';
 import { BenchKafka } from './lib/kafka.mjs';
-import { ProcessMonitor, round } from './lib/proc-monitor.mjs';
+import { GroupMonitor, ProcessMonitor, round } from './lib/proc-monitor.mjs';
 import { consoleTable, markdown, resultRows } from './lib/report.mjs';
 import { bytesByDataset, eventLatencies, percentiles } from './lib/storage-readback.mjs';
 
@@ -21,6 +21,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --scenarios a,b        any of ${SCENARIOS.join(',')} (default all)
   --processor-bundle P   processor bundle to run (default dist/apps/processor/main.js)
   --generator-bundle P   generator CLI bundle to run (default dist/apps/generator/cli.js)
+  --instances N          processor instances in one consumer group (default 1): how the processor scales out
+  --partitions P         partitions of each benchmark topic (default 3)
   --processor-env K=V,.. extra processor settings, e.g. BATCH_MAX_EVENTS=10000,BATCH_MAX_MS=200
   --label TEXT           added to the result file names, e.g. "before"
   --out DIR              where results go (default bench/results)
@@ -38,6 +40,8 @@ function parseArgs(argv) {
     generatorBundle: 'dist/apps/generator/cli.js',
     label: '',
     processorEnv: {},
+    instances: 1,
+    partitions: 3,
     out: 'bench/results',
     keepData: false,
   };
@@ -64,6 +68,8 @@ function parseArgs(argv) {
         break;
       }
       case '--processor-bundle': args.processorBundle = value(); break;
+      case '--instances': args.instances = int(); break;
+      case '--partitions': args.partitions = int(); break;
       case '--generator-bundle': args.generatorBundle = value(); break;
       case '--label': args.label = value(); break;
       case '--processor-env':
@@ -107,7 +113,7 @@ class Bench {
 
   async topic(name) {
     const topic = `bench-${this.runId}-${name}`;
-    await this.kafka.createTopics([topic, `${topic}.dlq`], 3);
+    await this.kafka.createTopics([topic, `${topic}.dlq`], this.args.partitions);
     this.topics.push(topic, `${topic}.dlq`);
     return topic;
   }
@@ -115,16 +121,18 @@ class Bench {
   startProcessor(topic, name) {
     const dataDir = join(this.workDir, name);
     mkdirSync(dataDir, { recursive: true });
-    const processor = new ProcessorProcess(ROOT, {
+    const processor = new ProcessorGroup(ROOT, {
+      instances: this.args.instances,
       bundle: this.args.processorBundle,
       brokers: this.kafka.brokers,
       topic,
       dlqTopic: `${topic}.dlq`,
       group: `bench-${this.runId}-${name}`,
       dataDir,
-      port: this.nextPort++,
-      env: this.args.processorEnv,
+      port: this.nextPort,
+      env: { TOPIC_PARTITIONS: String(this.args.partitions), ...this.args.processorEnv },
     });
+    this.nextPort += this.args.instances;
     return { processor, dataDir };
   }
 
@@ -134,7 +142,7 @@ class Bench {
       const m = await processor.metrics().catch(() => null);
       if (m) progress.last = m;
       if (m && m.stored + m.deadLettered >= expected) return { at: Date.now(), ...m };
-      if (processor.proc.child.exitCode !== null) throw new Error(`processor exited:\n${processor.output().slice(-3000)}`);
+      if (processor.exited()) throw new Error(`processor exited:\n${processor.output().slice(-3000)}`);
       await sleep(100);
     }
   }
@@ -177,7 +185,7 @@ class Bench {
     const spawnedAt = Date.now();
     const { processor, dataDir } = this.startProcessor(topic, 'drain');
     const progress = { last: null };
-    const monitor = new ProcessMonitor(processor.pid, { progress: () => (progress.last ? progress.last.consumed / count : null) });
+    const monitor = new GroupMonitor(processor.pids, { progress: () => (progress.last ? progress.last.consumed / count : null) });
     await processor.ready();
     const readyAt = Date.now();
     const done = await withProgress(
@@ -212,7 +220,7 @@ class Bench {
     log(`end to end: generator (max rate) -> Kafka -> processor, ${n(count)} events`);
     const broker = this.brokerMonitor();
     const progress = { last: null };
-    const procMonitor = new ProcessMonitor(processor.pid, { progress: () => (progress.last ? progress.last.consumed / count : null) });
+    const procMonitor = new GroupMonitor(processor.pids, { progress: () => (progress.last ? progress.last.consumed / count : null) });
     const started = Date.now();
     const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, count, rate: 'max' });
     const genMonitor = new ProcessMonitor(generator.pid);
@@ -256,7 +264,7 @@ class Bench {
     await processor.ready();
     log(`latency: ${n(rate)} ev/s for ${seconds} s`);
     const progress = { last: null };
-    const monitor = new ProcessMonitor(processor.pid);
+    const monitor = new GroupMonitor(processor.pids);
     const started = Date.now();
     const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, rate, durationS: seconds });
     await withProgress(async () => this.describeProcessor('latency', progress.last, rate * seconds, started, monitor), generator.done);

@@ -146,3 +146,41 @@ function sumMetric(text, name) {
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * N processor instances in one consumer group on one data folder: how the processor scales out (Kafka spreads
+ * the partitions over the group). With one instance it is just that instance.
+ */
+export class ProcessorGroup {
+  constructor(root, { instances, port, ...options }) {
+    this.members = Array.from({ length: instances }, (_, i) => new ProcessorProcess(root, { ...options, port: port + i }));
+    this.pids = this.members.map((m) => m.pid);
+  }
+
+  async ready(timeoutMs) {
+    await Promise.all(this.members.map((m) => m.ready(timeoutMs)));
+  }
+
+  /** The group's counters: the sum over its instances. */
+  async metrics() {
+    const each = await Promise.all(this.members.map((m) => m.metrics()));
+    return {
+      stored: each.reduce((s, m) => s + m.stored, 0),
+      deadLettered: each.reduce((s, m) => s + m.deadLettered, 0),
+      consumed: each.reduce((s, m) => s + m.consumed, 0),
+    };
+  }
+
+  exited() {
+    return this.members.some((m) => m.proc.child.exitCode !== null);
+  }
+
+  async stop() {
+    const stopped = await Promise.all(this.members.map((m) => m.stop()));
+    return { shutdownMs: Math.max(...stopped.map((s) => s.shutdownMs)), instances: stopped };
+  }
+
+  output() {
+    return this.members.map((m, i) => `--- instance ${i}\n${m.output()}`).join('\n');
+  }
+}

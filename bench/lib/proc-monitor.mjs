@@ -78,3 +78,29 @@ export function round(value, digits = 0) {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** ProcessMonitor over several processes (a processor group): CPU adds up, memory is per process (the largest). */
+export class GroupMonitor {
+  constructor(pids, options) {
+    this.monitors = pids.map((pid) => new ProcessMonitor(pid, options));
+  }
+
+  /** The latest RSS of the largest member, for progress lines. */
+  get samples() {
+    const latest = this.monitors.map((m) => m.samples.at(-1)).filter(Boolean);
+    return latest.length ? [latest.reduce((a, b) => (a.rssKb >= b.rssKb ? a : b))] : [];
+  }
+
+  stop() {
+    const each = this.monitors.map((m) => m.stop());
+    if (each.length === 1) return each[0];
+    const largest = each.reduce((a, b) => (a.peakRssMb >= b.peakRssMb ? a : b));
+    return {
+      peakRssMb: largest.peakRssMb,
+      cpuSeconds: round(each.reduce((s, m) => s + m.cpuSeconds, 0), 2),
+      cpuSecondsDelta: round(each.reduce((s, m) => s + m.cpuSecondsDelta, 0), 2),
+      rssAtProgressMb: largest.rssAtProgressMb,
+      instances: each,
+    };
+  }
+}
