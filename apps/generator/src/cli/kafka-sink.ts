@@ -2,6 +2,7 @@ import { EVENTS_TOPIC } from '@pipeline/events';
 import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
 import { Kafka, type Message, type Producer } from 'kafkajs';
+import { cachedPartitioner } from '../kafka/cached-partitioner';
 import type { MessageSink } from './message-sink';
 
 export interface KafkaSinkSettings {
@@ -47,7 +48,8 @@ export class KafkaSink implements MessageSink {
   static async connect(settings: KafkaSinkSettings, clientId = 'generator-cli'): Promise<KafkaSink> {
     const kafka = new Kafka(kafkaClientConfig(clientId, settings.brokers));
     await ensureTopicsOn(kafka, [{ topic: settings.topic, numPartitions: settings.partitions }]);
-    const producer = kafka.producer(idempotentProducerConfig());
+    const config = idempotentProducerConfig();
+    const producer = kafka.producer({ ...config, createPartitioner: cachedPartitioner(config.createPartitioner) });
     await producer.connect();
     return new KafkaSink(producer, settings.topic);
   }
