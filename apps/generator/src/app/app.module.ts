@@ -3,6 +3,7 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import { PlatformModule } from '@pipeline/platform';
 import { CompressionTypes } from 'kafkajs';
+import { cachedPartitioner } from '../kafka/cached-partitioner';
 import { GeneratorController } from './generator/generator.controller';
 import { GeneratorMetrics } from './generator/generator.metrics';
 import { GeneratorService, KAFKA_PRODUCER } from './generator/generator.service';
@@ -22,7 +23,7 @@ export class AppModule {
             options: {
               client: kafkaClientConfig('generator', config.brokers),
               // Idempotent + acks=all: a retried send is never written twice, and an acked event survives a broker crash.
-              producer: idempotentProducerConfig(),
+              producer: { ...idempotentProducerConfig(), createPartitioner: cachedPartitioner() },
               producerOnlyMode: true,
               send: {
                 acks: -1,

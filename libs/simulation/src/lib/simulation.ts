@@ -1,6 +1,7 @@
 import { encodeEvent, type ShopEvent } from '@pipeline/events';
 import { buildCatalog, Catalog, type Product } from './catalog';
 import { FAULT_KINDS, FaultInjector, isFaultKind, type FaultKind, type GeneratedMessage } from './faults';
+import { IsoTimeFormatter } from './iso-time';
 import { MinHeap } from './priority-queue';
 import { SeededRandom, deriveSeed } from './random';
 import { DEFAULT_FUNNEL_RATES, Session, type FunnelRates, type SessionContext } from './session';
@@ -80,6 +81,8 @@ export class ClickstreamSimulation implements MessageSource {
   private readonly population: UserPopulation;
   private readonly context: SessionContext;
   private readonly pool = new MinHeap<Session>();
+  /** Formats event times like toISOString, reusing the date part within a minute (most consecutive events). */
+  private readonly isoTime = new IsoTimeFormatter();
   private readonly now: () => number;
   private sessionSeq = 0;
   private clock: number;
@@ -126,7 +129,7 @@ export class ClickstreamSimulation implements MessageSource {
     // Real clock: never step back (NTP adjustments), so times stay non-decreasing like the simulated ones.
     const time = this.options.startTime === null ? Math.max(this.clock, Math.floor(this.now())) : scheduled;
     this.clock = time;
-    const event = session.emit(this.sessionRng.uuid(), new Date(time).toISOString());
+    const event = session.emit(this.sessionRng.uuid(), this.isoTime.format(time));
     if (session.done) {
       this.pool.pop();
       this.pool.push(this.newSession(scheduled + Math.round(this.sessionRng.exponential(this.options.meanArrivalGapMs))));
