@@ -1,11 +1,22 @@
 import { EVENT_COLUMNS, toEventRow, type EventRow, type ShopEvent } from '@pipeline/events';
-import { decodeParquet, encodeParquet, type ParquetEncodingOptions } from './parquet-codec';
+import { decodeParquet, encodeParquetFrom, type ParquetEncodingOptions, type ParquetValue } from './parquet-codec';
 import { shopEventFromRow } from './shop-event-from-row';
 import type { StorageBackend } from './storage-backend';
 
-/** Raw events as one Parquet file; the schema is derived from EVENT_COLUMNS, the single list of columns. */
+const READ_EVENT_COLUMN = new Map(EVENT_COLUMNS.map((column) => [column.name, column.read as (event: ShopEvent) => ParquetValue]));
+
+function eventColumnValue(name: string): (event: ShopEvent) => ParquetValue {
+  const read = READ_EVENT_COLUMN.get(name);
+  if (!read) throw new Error(`no event column ${name}`);
+  return read;
+}
+
+/**
+ * Raw events as one Parquet file; the schema is derived from EVENT_COLUMNS, the single list of columns. Values are
+ * read column by column straight off the events (the same reads toEventRow makes), without a row object per event.
+ */
 export function encodeEventsParquet(events: readonly ShopEvent[], options: ParquetEncodingOptions = {}): Promise<Buffer> {
-  return encodeParquet(EVENT_COLUMNS, events.map(toEventRow), options);
+  return encodeParquetFrom(EVENT_COLUMNS, { rows: events, columnValue: eventColumnValue, toRow: toEventRow }, options);
 }
 
 /** The rows of a raw event file, in the order they were written (Kafka order within the batch). */

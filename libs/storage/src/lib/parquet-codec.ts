@@ -1,7 +1,7 @@
 import { ParquetReader, ParquetSchema, ParquetWriter, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
 import type { ColumnType } from '@pipeline/events';
 import { Writable } from 'node:stream';
-import { shredFlatRows } from './flat-row-shredder';
+import { shredFlatRows, type ColumnValueReader } from './flat-row-shredder';
 
 export type ParquetCompressionCodec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
 export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
@@ -51,9 +51,30 @@ export function parquetSchemaFor(
 }
 
 /** Encodes rows to a complete Parquet file in memory, so any StorageBackend can store the bytes. */
-export async function encodeParquet(
+export function encodeParquet(
   columns: readonly ParquetColumn[],
   rows: Iterable<ParquetRow>,
+  options: ParquetEncodingOptions = {},
+): Promise<Buffer> {
+  return encodeParquetFrom(columns, { rows: Array.isArray(rows) ? rows : [...rows], columnValue: plainColumnValue, toRow: (row) => row }, options);
+}
+
+/**
+ * Rows of any shape for encodeParquetFrom: `columnValue` reads a column straight off a row, `toRow` makes the
+ * plain row parquetjs needs for the one row per full group it appends itself.
+ */
+export interface ParquetRowSource<R> {
+  rows: readonly R[];
+  columnValue: ColumnValueReader<R>;
+  toRow: (row: R) => ParquetRow;
+}
+
+const plainColumnValue: ColumnValueReader<ParquetRow> = (column) => (row) => row[column];
+
+/** encodeParquet for rows that are not plain objects (e.g. events read through their column list). */
+export async function encodeParquetFrom<R>(
+  columns: readonly ParquetColumn[],
+  source: ParquetRowSource<R>,
   options: ParquetEncodingOptions = {},
 ): Promise<Buffer> {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
@@ -71,7 +92,7 @@ export async function encodeParquet(
   // One page per column chunk (pageSize = rowGroupSize): fewer page headers, and the row-group writes below
   // then match what appendRow alone would produce, byte for byte.
   const writer = await ParquetWriter.openStream(schema, output, { rowGroupSize, pageSize: rowGroupSize });
-  await writeRowGroups(writer, schema, Array.isArray(rows) ? rows : [...rows], rowGroupSize);
+  await writeRowGroups(writer, schema, source, rowGroupSize);
   await writer.close();
   return Buffer.concat(chunks);
 }
@@ -81,13 +102,14 @@ export async function encodeParquet(
  * prefilled with all but its last row, and appendRow(last row) makes parquetjs encode and write it as usual;
  * the final, partial group is prefilled whole and written by close().
  */
-async function writeRowGroups(writer: ParquetWriter, schema: ParquetSchema, rows: readonly ParquetRow[], rowGroupSize: number) {
+async function writeRowGroups<R>(writer: ParquetWriter, schema: ParquetSchema, source: ParquetRowSource<R>, rowGroupSize: number) {
+  const { rows } = source;
   for (let start = 0; start < rows.length; start += rowGroupSize) {
     const end = Math.min(rows.length, start + rowGroupSize);
     const full = end - start === rowGroupSize;
     const prefilledEnd = full ? end - 1 : end;
-    writer.rowBuffer = prefilledEnd > start ? shredFlatRows(schema, rows, start, prefilledEnd) : {};
-    if (full) await writer.appendRow(rows[end - 1]);
+    writer.rowBuffer = prefilledEnd > start ? shredFlatRows(schema, rows, start, prefilledEnd, source.columnValue) : {};
+    if (full) await writer.appendRow(source.toRow(rows[end - 1]));
   }
 }
 
