@@ -130,6 +130,8 @@ class Bench {
       group: `bench-${this.runId}-${name}`,
       dataDir,
       port: this.nextPort,
+      // Kept beside the data (tmp/bench/<run>/), and kept when the data is deleted.
+      logPrefix: join(this.workDir, `processor-${name}`),
       env: { TOPIC_PARTITIONS: String(this.args.partitions), ...this.args.processorEnv },
     });
     this.nextPort += this.args.instances;

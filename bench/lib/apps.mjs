@@ -1,7 +1,7 @@
 // The real built apps as child processes: the processor bundle (HTTP /metrics tells how far it got) and the
 // generator CLI bundle. Each runs under `node --require exit-usage.cjs` so its own CPU time and peak RSS are known.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,12 @@ function spawnNode(script, args, env, logFile) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  if (logFile) {
+    const log = createWriteStream(logFile);
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.on('exit', () => log.end());
+  }
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return {
     child,
@@ -38,7 +44,7 @@ function spawnNode(script, args, env, logFile) {
 
 /** The processor app on its own topics, group and data folder. */
 export class ProcessorProcess {
-  constructor(root, { bundle, brokers, topic, dlqTopic, group, dataDir, port, env = {} }) {
+  constructor(root, { bundle, brokers, topic, dlqTopic, group, dataDir, port, env = {}, logFile }) {
     this.port = port;
     this.proc = spawnNode(join(root, bundle), [], {
       KAFKA_BROKERS: brokers,
@@ -50,7 +56,7 @@ export class ProcessorProcess {
       // As the app is run (tools/run-pipeline.sh, docker/): a V8 heap cap keeps RSS flat under 512 MB.
       NODE_OPTIONS: '--max-old-space-size=384',
       ...env,
-    });
+    }, logFile);
     this.pid = this.proc.child.pid;
   }
 
@@ -153,7 +159,10 @@ export function sleep(ms) {
  */
 export class ProcessorGroup {
   constructor(root, { instances, port, ...options }) {
-    this.members = Array.from({ length: instances }, (_, i) => new ProcessorProcess(root, { ...options, port: port + i }));
+    this.members = Array.from(
+      { length: instances },
+      (_, i) => new ProcessorProcess(root, { ...options, port: port + i, logFile: options.logPrefix ? `${options.logPrefix}-${i}.log` : undefined }),
+    );
     this.pids = this.members.map((m) => m.pid);
   }
 

@@ -15,7 +15,7 @@ function kafkaMessage(offset: number, value: Buffer): KafkaMessage {
 }
 
 /** Records the order of side effects; the Kafka side is a plain object because this is the ingest logic alone. */
-function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number; settledByOther?: boolean } = {}) {
+function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number; settledByOther?: boolean; heartbeatFails?: boolean } = {}) {
   let generationChecks = 0;
   const log: string[] = [];
   const stored: ShopEvent[] = [];
@@ -41,11 +41,15 @@ function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEv
       dlq.push(...m);
     },
     now: () => NOW,
+    onFlushed: (report) => log.push(`flushed ${report.valid.length}`),
   });
   const payload = {
     batch: { topic: 'events', partition: 2, messages, highWatermark: String(messages.length + 10) },
     resolveOffset: (offset: string) => log.push(`resolve ${offset}`),
-    heartbeat: async () => undefined,
+    heartbeat: async () => {
+      if (options.heartbeatFails) throw new Error('The group is rebalancing, so a rejoin is needed');
+      log.push('heartbeat');
+    },
     commitOffsetsIfNecessary: async (offsets?: { topics: { partitions: { offset: string }[] }[] }) =>
       log.push(`commit ${offsets?.topics[0].partitions[0].offset}`),
     isRunning: () => true,
@@ -63,7 +67,7 @@ describe('MicroBatchIngestor', () => {
       kafkaMessage(42, encodeEvent(pageView(2)).value),
     ]);
     await h.ingest();
-    expect(h.log).toEqual(['recover@40', 'write 40-42 (2)', 'quality 40', 'dlq 1', 'commit 43', 'complete', 'resolve 42']);
+    expect(h.log).toEqual(['recover@40', 'write 40-42 (2)', 'quality 40', 'dlq 1', 'commit 43', 'complete', 'resolve 42', 'flushed 2', 'heartbeat']);
     expect(h.stored.map((e) => e.event_id)).toEqual([pageView(1).event_id, pageView(2).event_id]);
     const letter = h.dlq[0] as { value: Buffer; key: Buffer; headers: Record<string, string> };
     expect(letter.value.toString()).toBe('not json');
@@ -103,9 +107,15 @@ describe('MicroBatchIngestor', () => {
     expect(h.log.some((l) => l.startsWith('commit'))).toBe(false);
   });
 
+  it('reports a committed chunk even when the heartbeat after it fails (a rebalance began)', async () => {
+    const h = harness([kafkaMessage(50, encodeEvent(pageView(50)).value)], { heartbeatFails: true });
+    await expect(h.ingest()).rejects.toThrow('rebalancing');
+    expect(h.log.slice(-3)).toEqual(['complete', 'resolve 50', 'flushed 1']);
+  });
+
   it('commits a chunk that was all dead letters without writing files', async () => {
     const h = harness([kafkaMessage(5, Buffer.from([0xff]))]);
     await h.ingest();
-    expect(h.log).toEqual(['recover@5', 'quality 5', 'dlq 1', 'commit 6', 'resolve 5']);
+    expect(h.log).toEqual(['recover@5', 'quality 5', 'dlq 1', 'commit 6', 'resolve 5', 'flushed 0', 'heartbeat']);
   });
 });

@@ -147,7 +147,6 @@ export class MicroBatchIngestor {
     if (valid.length > 0) await this.options.sink.completeBatch(topic, partition);
     this.options.gate.commit(valid);
     payload.resolveOffset(lastOffset);
-    await payload.heartbeat();
 
     const highWatermark = BigInt(payload.batch.highWatermark);
     const lag = highWatermark > BigInt(nextOffset) ? Number(highWatermark - BigInt(nextOffset)) : 0;
@@ -165,6 +164,9 @@ export class MicroBatchIngestor {
       durationMs: this.now() - started,
       lag,
     });
+    // After the report: the chunk is committed, so it counts even when the heartbeat fails (a rebalance began);
+    // kafkajs then rejoins and delivers from the committed offset.
+    await payload.heartbeat();
   }
 }
 
