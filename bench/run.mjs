@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --count N] : the pipeline's throughput, latency and memory, with Kafka's ProducerPerformance
 // as the yardstick, measured on the real built apps (see bench/README.md for the method).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,8 +188,8 @@ class Bench {
     const { processor, dataDir } = this.startProcessor(topic, 'drain');
     const progress = { last: null };
     const monitor = new GroupMonitor(processor.pids, { progress: () => (progress.last ? progress.last.consumed / count : null) });
-    await processor.ready();
-    const readyAt = Date.now();
+    // From the first instance ready: with several, it consumes while the others join.
+    const readyAt = await processor.ready();
     const done = await withProgress(
       async () => this.describeProcessor('drain', progress.last, count, readyAt, monitor),
       this.waitProcessed(processor, count, progress),
@@ -371,7 +371,12 @@ async function main() {
   } finally {
     await bench.kafka.deleteTopics(bench.topics);
     await bench.kafka.stop();
-    if (!args.keepData) rmSync(bench.workDir, { recursive: true, force: true });
+    // The processors' logs stay (small, and what explains a slow or failed run); the data goes unless --keep-data.
+    if (!args.keepData && existsSync(bench.workDir)) {
+      for (const entry of readdirSync(bench.workDir)) {
+        if (!entry.endsWith('.log')) rmSync(join(bench.workDir, entry), { recursive: true, force: true });
+      }
+    }
   }
 
   // Other work on the machine shares the cores: the load average says how much the figures may be off.

@@ -34,8 +34,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A V8 heap cap: without it V8 lets garbage grow the processor past 600 MB at full speed (see README Performance).
-export NODE_OPTIONS="--max-old-space-size=384 ${NODE_OPTIONS:-}"
+# A V8 heap cap: without it V8 lets garbage grow the processor past 600 MB at full speed; a 32 MB young generation
+# lets a flushed batch die young instead of being copied to the old one (~17 % less processor CPU; README Performance).
+export NODE_OPTIONS="--max-old-space-size=384 --max-semi-space-size=32 ${NODE_OPTIONS:-}"
 
 start_app() {
   local name=$1
