@@ -1,6 +1,6 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { KafkaBatchMessage } from '@pipeline/kafka';
+import { BatchErrorPassthroughFilter, type KafkaBatchMessage } from '@pipeline/kafka';
 import { IngestService } from './ingest.service';
 
 /** Pattern BatchServerKafka routes the configured EVENTS_TOPIC's batches to. */
@@ -12,6 +12,8 @@ export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 
   @EventPattern(INGEST_BATCH_PATTERN)
+  // kafkajs must see a failed batch's own error: a rebalance error makes it rejoin at once.
+  @UseFilters(new BatchErrorPassthroughFilter())
   onBatch(@Payload() message: KafkaBatchMessage): Promise<void> {
     return this.ingest.ingest(message);
   }

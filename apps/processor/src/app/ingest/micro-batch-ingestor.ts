@@ -172,6 +172,12 @@ export class MicroBatchIngestor {
 
 /** Thrown instead of writing when the partition may have been reassigned; kafkajs then rejoins and redelivers. */
 export class StaleBatchError extends Error {
+  /**
+   * kafkajs reads a failed batch's `type`: REBALANCE_IN_PROGRESS makes it rejoin the group at once, where any
+   * other error makes it retry the fetch with the old assignment (and the group wait for this member).
+   */
+  readonly type = 'REBALANCE_IN_PROGRESS';
+
   constructor(topic: string, partition: number) {
     super(`${topic}[${partition}]: the group rebalanced while this batch was in hand; not writing it`);
     this.name = 'StaleBatchError';
