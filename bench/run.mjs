@@ -269,7 +269,11 @@ class Bench {
     const monitor = new GroupMonitor(processor.pids);
     const started = Date.now();
     const generator = runGenerator(ROOT, { bundle: this.args.generatorBundle, brokers: this.kafka.brokers, topic, rate, durationS: seconds });
-    await withProgress(async () => this.describeProcessor('latency', progress.last, rate * seconds, started, monitor), generator.done);
+    await withProgress(async () => {
+      // Nothing else polls the processor while the generator runs: read its counters for the progress line.
+      progress.last = (await processor.metrics().catch(() => null)) ?? progress.last;
+      return this.describeProcessor('latency', progress.last, rate * seconds, started, monitor);
+    }, generator.done);
     const produced = await this.kafka.messageCount(topic);
     const done = await this.waitProcessed(processor, produced, progress);
     const stats = monitor.stop();
