@@ -28,7 +28,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --out DIR              where results go (default bench/results)
   --keep-data            keep the stored files under tmp/bench/<run>
 Environment: KAFKA_BROKERS uses that cluster instead of starting tools/kafka on BENCH_KAFKA_PORT (default 29092).
-Build the bundles first: NX_DAEMON=false npx nx run-many -t build -p generator processor`;
+\`npm run bench\` builds the bundles first (tools/bench.sh); \`node bench/run.mjs\` alone runs what dist/ holds.`;
 
 function parseArgs(argv) {
   const args = {
