@@ -85,4 +85,17 @@ describe('LocalFileSystemBackend', () => {
     }
     await expect(backend.list('..')).rejects.toThrow(/invalid storage key/);
   });
+  it('sweeps temp files a killed writer left, once they are old, and nothing else', async () => {
+    await backend.writeAtomic('events/hour=10/a.parquet', Buffer.from('kept'));
+    const folder = path.join(temp.dir, 'events', 'hour=10');
+    const orphan = path.join(folder, '.b.parquet.123.abcdef.tmp');
+    const inFlight = path.join(folder, '.c.parquet.456.abcdef.tmp');
+    await fs.writeFile(orphan, 'half');
+    await fs.writeFile(inFlight, 'being written');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await fs.utimes(orphan, twoHoursAgo, twoHoursAgo);
+
+    expect(await backend.removeStaleTemporaryFiles(3_600_000)).toEqual(['events/hour=10/.b.parquet.123.abcdef.tmp']);
+    expect(readdirSync(folder).sort()).toEqual(['.c.parquet.456.abcdef.tmp', 'a.parquet']);
+  });
 });

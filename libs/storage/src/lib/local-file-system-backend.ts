@@ -52,6 +52,37 @@ export class LocalFileSystemBackend implements StorageBackend {
     await syncDirectory(dir);
   }
 
+  /**
+   * Removes temp files a killed writer left behind (a crash between open and rename), if older than `olderThanMs`:
+   * a live writer's temp file exists for milliseconds, so an old one belongs to nobody. Returns the keys removed.
+   */
+  async removeStaleTemporaryFiles(olderThanMs: number, nowMs = Date.now()): Promise<string[]> {
+    const removed: string[] = [];
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full, key);
+        else if (entry.isFile() && isTemporaryFileName(entry.name)) {
+          const stat = await fs.stat(full).catch(() => null);
+          if (stat && nowMs - stat.mtimeMs > olderThanMs) {
+            await fs.rm(full, { force: true });
+            removed.push(key);
+          }
+        }
+      }
+    };
+    await walk(this.root, '');
+    return removed;
+  }
+
   async read(key: string): Promise<Buffer> {
     return fs.readFile(this.pathOf(checkStorageKey(key)));
   }

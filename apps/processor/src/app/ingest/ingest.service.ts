@@ -33,6 +33,8 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     await this.pipeline.markRecentHoursDirty(Date.now() - STARTUP_ROLLUP_HOURS * 3_600_000);
     await this.pipeline.rollup();
     this.rollupTimer = setInterval(() => void this.pipeline.rollup(), this.config.METRICS_ROLLUP_MS);
+    // In the background: it walks the whole data folder, and nothing waits for it.
+    this.pipeline.sweepStaleTemporaryFiles().catch((error: Error) => this.logger.warn(`Temp file sweep failed: ${error.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,6 +14,9 @@ import {
 import type { Message } from 'kafkajs';
 import { MicroBatchIngestor, type FlushReport } from './micro-batch-ingestor';
 
+/** A temp file lives for the milliseconds of one write; one this old was left by a killed writer. */
+const STALE_TEMP_FILE_MS = 3_600_000;
+
 export interface StoragePipelineOptions {
   dataDir: string;
   parquet: ParquetEncodingOptions;
@@ -67,6 +70,12 @@ export class StoragePipeline {
         onFlushed(report);
       },
     });
+  }
+
+  /** Removes temp files of writers killed mid-write (older than an hour, so never a live instance's). */
+  async sweepStaleTemporaryFiles(): Promise<void> {
+    const removed = await this.backend.removeStaleTemporaryFiles(STALE_TEMP_FILE_MS);
+    if (removed.length > 0) this.logger.log(`Removed ${removed.length} temp files left by interrupted writes`);
   }
 
   /** Marks recent hours for a rollup: a crash between a commit and the next rollup leaves at most these stale. */
