@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { ProcessorConfig } from '../processor.config';
 import type { FlushReport, MicroBatchIngestor } from './micro-batch-ingestor';
 import { ProcessorMetrics } from './processor.metrics';
-import { StoragePipeline } from './storage-pipeline';
+import { nextRollupDelayMs, StoragePipeline } from './storage-pipeline';
 
 /** Hours re-rolled at start-up: a crash between a commit and the next rollup leaves at most these stale. */
 const STARTUP_ROLLUP_HOURS = 48;
@@ -32,13 +32,26 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.pipeline.markRecentHoursDirty(Date.now() - STARTUP_ROLLUP_HOURS * 3_600_000);
     await this.pipeline.rollup();
-    this.rollupTimer = setInterval(() => void this.pipeline.rollup(), this.config.METRICS_ROLLUP_MS);
+    this.scheduleRollup(this.config.METRICS_ROLLUP_MS);
     // In the background: it walks the whole data folder, and nothing waits for it.
     this.pipeline.sweepStaleTemporaryFiles().catch((error: Error) => this.logger.warn(`Temp file sweep failed: ${error.message}`));
   }
 
+  private scheduleRollup(delayMs: number): void {
+    this.rollupTimer = setTimeout(() => {
+      const started = Date.now();
+      void this.pipeline
+        .rollup()
+        .catch((error: Error) => this.logger.error(`Rollup failed: ${error.message}`))
+        .finally(() => {
+          if (this.rollupTimer) this.scheduleRollup(nextRollupDelayMs(this.config.METRICS_ROLLUP_MS, Date.now() - started));
+        });
+    }, delayMs);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    if (this.rollupTimer) clearInterval(this.rollupTimer);
+    if (this.rollupTimer) clearTimeout(this.rollupTimer);
+    this.rollupTimer = null;
     // Another instance writing to the same hours can supersede a rollup; a few rounds settle it.
     for (let round = 0; round < 5; round++) {
       await this.pipeline.rollup();

@@ -14,6 +14,18 @@ import {
 import type { Message } from 'kafkajs';
 import { MicroBatchIngestor, type FlushReport } from './micro-batch-ingestor';
 
+/**
+ * A rollup re-reads every partial of its hours, so its cost grows with the hour. Waiting ROLLUP_DUTY_FACTOR times
+ * its duration before the next one keeps rollups under ~1/ROLLUP_DUTY_FACTOR of the processor's time: at high rates
+ * the tables lag a little more instead of the rollups eating the ingest.
+ */
+export const ROLLUP_DUTY_FACTOR = 10;
+
+/** Delay before the next rollup: the configured interval, or longer when the last rollup was slow. */
+export function nextRollupDelayMs(intervalMs: number, lastRollupMs: number): number {
+  return Math.max(intervalMs, Math.round(lastRollupMs * ROLLUP_DUTY_FACTOR));
+}
+
 /** A temp file lives for the milliseconds of one write; one this old was left by a killed writer. */
 const STALE_TEMP_FILE_MS = 3_600_000;
 
