@@ -14,6 +14,27 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
+/** Calls `visit` for every file below `dir` (recursively), with its name, path and storage key; a missing dir is empty. */
+async function walkFiles(
+  dir: string,
+  keyPrefix: string,
+  visit: (name: string, fullPath: string, key: string) => void | Promise<void>,
+): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await walkFiles(full, key, visit);
+    else if (entry.isFile()) await visit(entry.name, full, key);
+  }
+}
+
 /**
  * StorageBackend on a local (POSIX) file system rooted at a directory.
  * writeAtomic = write a temp file in the same folder, fsync it, rename over the target, fsync the folder:
@@ -58,28 +79,14 @@ export class LocalFileSystemBackend implements StorageBackend {
    */
   async removeStaleTemporaryFiles(olderThanMs: number, nowMs = Date.now()): Promise<string[]> {
     const removed: string[] = [];
-    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        if (isNotFound(error)) return;
-        throw error;
+    await walkFiles(this.root, '', async (name, full, key) => {
+      if (!isTemporaryFileName(name)) return;
+      const stat = await fs.stat(full).catch(() => null);
+      if (stat && nowMs - stat.mtimeMs > olderThanMs) {
+        await fs.rm(full, { force: true });
+        removed.push(key);
       }
-      for (const entry of entries) {
-        const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full, key);
-        else if (entry.isFile() && isTemporaryFileName(entry.name)) {
-          const stat = await fs.stat(full).catch(() => null);
-          if (stat && nowMs - stat.mtimeMs > olderThanMs) {
-            await fs.rm(full, { force: true });
-            removed.push(key);
-          }
-        }
-      }
-    };
-    await walk(this.root, '');
+    });
     return removed;
   }
 
@@ -90,21 +97,9 @@ export class LocalFileSystemBackend implements StorageBackend {
   async list(prefix: string): Promise<string[]> {
     const base = checkStorageKey(prefix, { allowEmpty: true });
     const keys: string[] = [];
-    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
-        throw error;
-      }
-      for (const entry of entries) {
-        const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
-        else if (entry.isFile() && !isTemporaryFileName(entry.name)) keys.push(key);
-      }
-    };
-    await walk(this.pathOf(base), base);
+    await walkFiles(this.pathOf(base), base, (name, _full, key) => {
+      if (!isTemporaryFileName(name)) keys.push(key);
+    });
     // Plain code-unit order (not localeCompare) so the order is the same on every host and matches S3's.
     return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
