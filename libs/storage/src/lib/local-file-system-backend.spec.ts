@@ -98,4 +98,14 @@ describe('LocalFileSystemBackend', () => {
     expect(await backend.removeStaleTemporaryFiles(3_600_000)).toEqual(['events/hour=10/.b.parquet.123.abcdef.tmp']);
     expect(readdirSync(folder).sort()).toEqual(['.c.parquet.456.abcdef.tmp', 'a.parquet']);
   });
+  it('lists versions that change when a key is rewritten, even with the same bytes', async () => {
+    await backend.writeAtomic('p/a.json', Buffer.from('same'));
+    await backend.writeAtomic('p/b.json', Buffer.from('b'));
+    const before = await backend.listVersions('p');
+    expect(before.map((v) => v.key)).toEqual(['p/a.json', 'p/b.json']);
+    await backend.writeAtomic('p/a.json', Buffer.from('same'));
+    const after = await backend.listVersions('p');
+    expect(after[0].version).not.toBe(before[0].version);
+    expect(after[1].version).toBe(before[1].version);
+  });
 });

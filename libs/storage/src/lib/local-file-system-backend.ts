@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkStorageKey, type StorageBackend } from './storage-backend';
+import { checkStorageKey, type KeyVersion, type StorageBackend } from './storage-backend';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -102,6 +102,19 @@ export class LocalFileSystemBackend implements StorageBackend {
     });
     // Plain code-unit order (not localeCompare) so the order is the same on every host and matches S3's.
     return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** writeAtomic renames a new file into place, so a rewrite always changes the inode part of the version. */
+  async listVersions(prefix: string): Promise<KeyVersion[]> {
+    const keys = await this.list(prefix);
+    const versions = await Promise.all(
+      keys.map(async (key) => {
+        const stat = await fs.stat(this.pathOf(key)).catch(() => null);
+        return stat ? { key, version: `${stat.ino}:${stat.size}:${stat.mtimeMs}` } : null;
+      }),
+    );
+    // A key removed between the listing and its stat is simply not there any more.
+    return versions.filter((v): v is KeyVersion => v !== null);
   }
 
   async remove(key: string): Promise<boolean> {

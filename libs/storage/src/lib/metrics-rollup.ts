@@ -1,8 +1,8 @@
-import { mergePartials, parsePartial } from './hourly-partial';
+import { mergePartials, parsePartial, type HourlyPartial } from './hourly-partial';
 import { hourlyMetricTables, METRIC_TABLE_NAMES, metricTableCsv, metricTableParquet } from './metric-tables';
 import type { ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
-import type { StorageBackend } from './storage-backend';
+import type { KeyVersion, StorageBackend } from './storage-backend';
 import { hourFolderKey, metricTableKey, PARTIALS_DATASET } from './storage-layout';
 
 export interface RollupResult {
@@ -30,18 +30,51 @@ export async function listingChanged(backend: StorageBackend, prefix: string, ke
 }
 
 /**
+ * The merged partial of recent hours and the exact files (key + version) it was merged from, so that a rollup of a
+ * busy hour reads only the partials it has not merged yet instead of every partial of the hour each time. If any
+ * merged file is gone or has another version (a crash recovery deleted or rewrote it), the hour starts over from
+ * all its files. Merging is associative (sums, unions, flag ORs), so merged + new = all merged at once.
+ */
+export class HourlyPartialsMerger {
+  private readonly hours = new Map<string, { versions: Map<string, string>; merged: HourlyPartial }>();
+
+  constructor(private readonly maxHours = 6) {}
+
+  /** Merges `listing` (the hour's partial files now); `read` is how many files had to be read. */
+  async merge(backend: StorageBackend, hour: string, listing: readonly KeyVersion[]): Promise<{ merged: HourlyPartial; read: number }> {
+    const cached = this.hours.get(hour);
+    const current = new Map(listing.map((entry) => [entry.key, entry.version]));
+    const reusable = cached !== undefined && [...cached.versions].every(([key, version]) => current.get(key) === version);
+    const toRead = reusable ? listing.filter((entry) => !cached.versions.has(entry.key)) : listing;
+    const fresh = await Promise.all(toRead.map(async (entry) => parsePartial(await backend.read(entry.key))));
+    const merged = mergePartials(reusable ? [cached.merged, ...fresh] : fresh, hour);
+    // Re-inserted so the Map's order is least recently used first.
+    this.hours.delete(hour);
+    this.hours.set(hour, { versions: current, merged });
+    for (const oldest of this.hours.keys()) {
+      if (this.hours.size <= this.maxHours) break;
+      this.hours.delete(oldest);
+    }
+    return { merged, read: fresh.length };
+  }
+}
+
+/**
  * Recomputes every metric table of one hour from the partial files present in storage, and nothing else.
  * Because the input is only durable files, running it again after any crash, replay or recovery gives the
- * right tables; it is idempotent.
+ * right tables; it is idempotent. With a `merger` (and a backend that lists versions) it reads only partials it
+ * has not merged before.
  */
 export async function rollupHour(
   backend: StorageBackend,
   hour: PartitionPath | string,
   options: ParquetEncodingOptions = {},
+  merger?: HourlyPartialsMerger,
 ): Promise<RollupResult> {
   const partition = typeof hour === 'string' ? PartitionPath.parse(hour) : hour;
   const folder = hourFolderKey(PARTIALS_DATASET, partition);
-  const keys = (await backend.list(folder)).filter((k) => k.endsWith('.json'));
+  const listing = merger && backend.listVersions ? (await backend.listVersions(folder)).filter((e) => e.key.endsWith('.json')) : null;
+  const keys = listing ? listing.map((e) => e.key) : (await backend.list(folder)).filter((k) => k.endsWith('.json'));
   const result: RollupResult = { hour: String(partition), partials: keys.length, written: [], removed: [], superseded: false };
   if (keys.length === 0) {
     // Recovery can delete the only files of an hour; tables left from them would report uncommitted data.
@@ -54,8 +87,11 @@ export async function rollupHour(
     result.superseded = await listingChanged(backend, folder, keys, '.json');
     return result;
   }
-  const partials = await Promise.all(keys.map(async (key) => parsePartial(await backend.read(key))));
-  for (const table of hourlyMetricTables(mergePartials(partials, String(partition)))) {
+  const merged =
+    merger && listing
+      ? (await merger.merge(backend, String(partition), listing)).merged
+      : mergePartials(await Promise.all(keys.map(async (key) => parsePartial(await backend.read(key)))), String(partition));
+  for (const table of hourlyMetricTables(merged)) {
     const csvKey = metricTableKey(table.name, partition, 'csv');
     const parquetKey = metricTableKey(table.name, partition, 'parquet');
     await backend.writeAtomic(csvKey, Buffer.from(metricTableCsv(table), 'utf8'));

@@ -7,6 +7,12 @@
  *   durable when the promise resolves.
  * - remove: durable when the promise resolves; removing a missing key is not an error.
  */
+/** A key and what identifies its current content: a rewritten object gets a new version. */
+export interface KeyVersion {
+  key: string;
+  version: string;
+}
+
 export interface StorageBackend {
   writeAtomic(key: string, bytes: Uint8Array): Promise<void>;
   /** Rejects when the key does not exist. */
@@ -16,6 +22,11 @@ export interface StorageBackend {
   /** Resolves true when something was removed, false when the key did not exist. */
   remove(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
+  /**
+   * list() with versions (file identity, size and mtime locally; an ETag on S3), for readers that cache what
+   * they read. Optional: without it they read everything every time.
+   */
+  listVersions?(prefix: string): Promise<KeyVersion[]>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { defaultRuleSet, MessageQualityGate, type QualityReport } from '@pipeline/quality';
 import {
   batchFileStem,
+  HourlyPartialsMerger,
   listHourPartitions,
   LocalFileSystemBackend,
   PartitionedEventSink,
@@ -50,6 +51,8 @@ export class StoragePipeline {
   private readonly dirtyHours = new Map<string, PartitionPath>();
   private readonly dirtyQualityHours = new Map<string, PartitionPath>();
   private rollupRunning: Promise<void> = Promise.resolve();
+  /** Rollups of a busy hour read only its new partial files. */
+  private readonly partialsMerger = new HourlyPartialsMerger();
 
   constructor(private readonly options: StoragePipelineOptions) {
     this.backend = new LocalFileSystemBackend(options.dataDir);
@@ -101,7 +104,7 @@ export class StoragePipeline {
   /** Recomputes the metric tables and quality reports of the hours that changed; runs are serialised. */
   rollup(): Promise<void> {
     this.rollupRunning = this.rollupRunning.then(async () => {
-      await this.rollupEach(this.dirtyHours, 'metrics', async (hour) => (await rollupHour(this.backend, hour, this.options.parquet)).superseded);
+      await this.rollupEach(this.dirtyHours, 'metrics', async (hour) => (await rollupHour(this.backend, hour, this.options.parquet, this.partialsMerger)).superseded);
       await this.rollupEach(this.dirtyQualityHours, 'quality', async (hour) => (await rollupQualityHourChecked(this.backend, hour)).superseded);
     });
     return this.rollupRunning;
