@@ -1,28 +1,20 @@
 import { ParquetWriter } from '@dsnp/parquetjs';
 import { EVENT_COLUMNS, toEventRow } from '@pipeline/events';
-import { Writable } from 'node:stream';
 import { shredFlatRows } from './flat-row-shredder';
 import { encodeEventsParquet } from './event-parquet';
-import { encodeParquet, parquetSchemaFor, type ParquetRow } from './parquet-codec';
-
-const byName = (column: string) => (row: ParquetRow) => row[column];
+import { encodeParquet, parquetOutputBuffer, parquetSchemaFor, type ParquetRow } from './parquet-codec';
 import { eventStream } from './testing/event-factory';
 
 /** parquetjs's own row-by-row path (appendRow per row), with the options encodeParquet uses. */
 async function encodeRowByRow(rows: ParquetRow[], rowGroupSize: number, compression: 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED'): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  const output = sink as unknown as Parameters<typeof ParquetWriter.openStream>[1];
-  const writer = await ParquetWriter.openStream(parquetSchemaFor(EVENT_COLUMNS, compression), output, { rowGroupSize, pageSize: rowGroupSize });
+  const output = parquetOutputBuffer();
+  const writer = await ParquetWriter.openStream(parquetSchemaFor(EVENT_COLUMNS, compression), output.stream, { rowGroupSize, pageSize: rowGroupSize });
   for (const row of rows) await writer.appendRow(row);
   await writer.close();
-  return Buffer.concat(chunks);
+  return output.bytes();
 }
+
+const byName = (column: string) => (row: ParquetRow) => row[column];
 
 describe('shredFlatRows', () => {
   // Every event kind, so every optional column is both null and set; group sizes that divide the rows

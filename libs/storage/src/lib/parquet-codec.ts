@@ -79,6 +79,18 @@ export async function encodeParquetFrom<R>(
 ): Promise<Buffer> {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) throw new Error(`invalid rowGroupSize ${rowGroupSize}`);
+  const output = parquetOutputBuffer();
+  const schema = parquetSchemaFor(columns, options.compression);
+  // One page per column chunk (pageSize = rowGroupSize): fewer page headers, and the row-group writes below
+  // then match what appendRow alone would produce, byte for byte.
+  const writer = await ParquetWriter.openStream(schema, output.stream, { rowGroupSize, pageSize: rowGroupSize });
+  await writeRowGroups(writer, schema, source, rowGroupSize);
+  await writer.close();
+  return output.bytes();
+}
+
+/** An in-memory stream for ParquetWriter.openStream, and the file it received. */
+export function parquetOutputBuffer(): { stream: Parameters<typeof ParquetWriter.openStream>[1]; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -87,14 +99,7 @@ export async function encodeParquetFrom<R>(
     },
   });
   // parquetjs types the stream as an fs.WriteStream but only calls write() and end(), which any Writable has.
-  const output = sink as unknown as Parameters<typeof ParquetWriter.openStream>[1];
-  const schema = parquetSchemaFor(columns, options.compression);
-  // One page per column chunk (pageSize = rowGroupSize): fewer page headers, and the row-group writes below
-  // then match what appendRow alone would produce, byte for byte.
-  const writer = await ParquetWriter.openStream(schema, output, { rowGroupSize, pageSize: rowGroupSize });
-  await writeRowGroups(writer, schema, source, rowGroupSize);
-  await writer.close();
-  return Buffer.concat(chunks);
+  return { stream: sink as unknown as Parameters<typeof ParquetWriter.openStream>[1], bytes: () => Buffer.concat(chunks) };
 }
 
 /**

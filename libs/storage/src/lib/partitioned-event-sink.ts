@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventTimeMillis, type ShopEvent } from '@pipeline/events';
 import { encodeEventsParquet } from './event-parquet';
-import { computeHourlyPartials, serializePartial } from './hourly-partial';
+import { computePartial, serializePartial } from './hourly-partial';
 import type { ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
 import type { StorageBackend } from './storage-backend';
@@ -210,7 +210,8 @@ export class PartitionedEventSink {
     const files: Array<{ key: string; bytes: Buffer }> = [];
     for (const [startMs, hourEvents] of [...byHour.entries()].sort(([a], [b]) => a - b)) {
       const hour = PartitionPath.fromEventTime(startMs);
-      const [partial] = computeHourlyPartials(hourEvents);
+      // Already split by hour: computeHourlyPartials would parse every event_time again to split them.
+      const partial = computePartial(hour, hourEvents);
       files.push({ key: rawEventFileKey(hour, stem), bytes: await encodeEventsParquet(hourEvents, this.parquetOptions) });
       files.push({ key: partialFileKey(hour, stem), bytes: serializePartial(partial) });
     }
