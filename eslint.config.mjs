@@ -28,12 +28,17 @@ export default [
                     allow: [
                         "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
                     ],
-                    // apps -> libs only; libs never reach into apps; the event contract stands alone.
+                    // Layers, each importing only itself and the layers before it: contract -> domain -> io -> flow -> app.
+                    // contract: the event types (libs/events). domain: rules and simulation over events, no I/O.
+                    // io: storage, Kafka, platform (config, health, metrics). flow: the paths that combine them (ingest,
+                    // reporting). Apps wire flows; nothing imports an app.
                     depConstraints: [
-                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib"] },
-                        { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
-                        { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib"] },
-                        { sourceTag: "scope:events", onlyDependOnLibsWithTags: ["scope:events"] }
+                        { sourceTag: "layer:contract", onlyDependOnLibsWithTags: ["layer:contract"] },
+                        { sourceTag: "layer:domain", onlyDependOnLibsWithTags: ["layer:contract", "layer:domain"] },
+                        { sourceTag: "layer:io", onlyDependOnLibsWithTags: ["layer:contract", "layer:domain", "layer:io"] },
+                        { sourceTag: "layer:flow", onlyDependOnLibsWithTags: ["layer:contract", "layer:domain", "layer:io", "layer:flow"] },
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["layer:contract", "layer:domain", "layer:io", "layer:flow"] },
+                        { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["layer:contract", "layer:domain", "layer:io", "layer:flow"] }
                     ]
                 }
             ]

@@ -1,5 +1,6 @@
 import { FAULT_CONTRACT_VERDICT, HEADER_INJECTED_FAULT, isFaultKind, type FaultKind } from '@pipeline/simulation';
-import { listHourPartitions, readHourlyQualityReport } from '@pipeline/storage';
+import { readHourlyQualityReport } from '@pipeline/ingest';
+import { listHourPartitions } from '@pipeline/storage';
 import type { KafkaMessage } from 'kafkajs';
 import { waitFor } from './support/app-process';
 import { PipelineFixture } from './support/pipeline-fixture';
@@ -70,7 +71,7 @@ describe('data quality in the pipeline (real Kafka, bad-event injection)', () =>
     // The hourly quality reports count every message once.
     const evaluated = await waitFor('hourly quality reports covering every message', async () => {
       let rows = 0;
-      for (const hour of await listHourPartitions(pipeline.backend, 'quality' as never)) {
+      for (const hour of await listHourPartitions(pipeline.backend, 'quality')) {
         rows += (await readHourlyQualityReport(pipeline.backend, hour))?.summary.rowsEvaluated ?? 0;
       }
       return rows === total ? rows : null;

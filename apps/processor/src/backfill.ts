@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
-import { backfillNdjson } from './app/backfill/ndjson-backfill';
+import { backfillNdjson } from '@pipeline/ingest';
+import { createStorageBackend, resolveStorageUrl } from '@pipeline/storage';
 
-const USAGE = `Usage: npm run backfill -- --input events.ndjson [--data-dir data] [--source name] [--chunk-size 20000] [--compression SNAPPY|GZIP|UNCOMPRESSED]
+const USAGE = `Usage: npm run backfill -- --input events.ndjson [--storage-url file://data] [--data-dir data] [--source name] [--chunk-size 20000] [--compression SNAPPY|GZIP|UNCOMPRESSED]
 
-Loads NDJSON events (e.g. from \`npm run generate -- --dry-run\`) into DATA_DIR through the processor's own
-validation, storage and rollup code, without Kafka. Re-running the same input replaces its files.`;
+Loads NDJSON events (e.g. from \`npm run generate -- --dry-run\`) into the storage (STORAGE_URL, or DATA_DIR, default
+file://data) through the processor's own validation, storage and rollup code, without Kafka. Re-running the same input
+replaces its files.`;
 
 async function main(): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -12,6 +14,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         input: { type: 'string' },
+        'storage-url': { type: 'string' },
         'data-dir': { type: 'string' },
         source: { type: 'string' },
         'chunk-size': { type: 'string' },
@@ -39,20 +42,24 @@ async function main(): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n\n${USAGE}\n`);
     return 2;
   }
-  const dataDir = (values['data-dir'] as string | undefined) ?? process.env['DATA_DIR'] ?? 'data';
+  const storageUrl = resolveStorageUrl({
+    STORAGE_URL: (values['storage-url'] as string | undefined) ?? (values['data-dir'] ? '' : process.env['STORAGE_URL']),
+    DATA_DIR: (values['data-dir'] as string | undefined) ?? process.env['DATA_DIR'],
+  });
   const started = Date.now();
   const totals = await backfillNdjson({
     input,
-    dataDir,
+    backend: createStorageBackend(storageUrl),
     source: values['source'] as string | undefined,
     chunkSize,
     parquet: { compression: compression as 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED' },
-    onProgress: (t) => process.stderr.write(`backfill: ${t.lines} lines read, ${t.stored} stored, ${t.deadLettered} dead-lettered\n`),
+    onProgress: (t) => process.stderr.write(`backfill: ${t.messages} lines read, ${t.stored} stored, ${t.deadLettered} dead-lettered\n`),
+    logger: { log: (m) => process.stderr.write(`backfill: ${m}\n`), warn: (m) => process.stderr.write(`backfill: ${m}\n`), error: (m) => process.stderr.write(`backfill: ${m}\n`) },
   });
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write(
-    `backfill: done in ${seconds.toFixed(1)} s: ${totals.lines} lines, ${totals.stored} events stored in ${dataDir}/events, ` +
-      `${totals.deadLettered} refused (${totals.deadLetterFile}), ${Math.round(totals.lines / Math.max(seconds, 0.001))} lines/s\n`,
+    `backfill: done in ${seconds.toFixed(1)} s: ${totals.messages} lines, ${totals.stored} events stored in ${storageUrl}, ` +
+      `${totals.deadLettered} refused (${totals.deadLetterPrefix}/), ${Math.round(totals.messages / Math.max(seconds, 0.001))} lines/s\n`,
   );
   return 0;
 }

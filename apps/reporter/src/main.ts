@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
+import { resolveStorageUrl } from '@pipeline/storage';
 import { ReporterConfig } from './app/reporter.config';
 import { createReporterApp } from './app/setup-app';
 
@@ -8,7 +9,7 @@ async function bootstrap(): Promise<void> {
   const app = await createReporterApp(config);
   exitCleanlyOnSignals(app, 'Reporter');
   await app.listen(config.REPORTER_PORT);
-  Logger.log(`Reporter listening on :${config.REPORTER_PORT}, reading ${config.DATA_DIR}`, 'Reporter');
+  Logger.log(`Reporter listening on :${config.REPORTER_PORT}, reading ${resolveStorageUrl(config)}`, 'Reporter');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -4,4 +4,4 @@ export * from './lib/event-codec';
 export * from './lib/event-fast-check';
 export * from './lib/event-columns';
 export * from './lib/event.fixtures';
-export * from './lib/iso-time';
+export * from './lib/event-time-parsing';

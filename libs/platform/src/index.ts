@@ -4,5 +4,4 @@ export * from './lib/kafka-health.indicator';
 export * from './lib/health.controller';
 export * from './lib/metrics';
 export * from './lib/platform.module';
-export * from './lib/pipeline-topics.config';
 export * from './lib/graceful-shutdown';

@@ -12,5 +12,5 @@ export * from './lib/quality-report';
 export * from './lib/quality-tally';
 export * from './lib/report-csv';
 export * from './lib/default-rules';
-export * from './lib/check-batch';
+export * from './lib/hour-volume';
 export * from './lib/message-gate';

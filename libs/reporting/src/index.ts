@@ -1,6 +1,5 @@
 export * from './lib/time-range';
 export * from './lib/number-format';
-export * from './lib/quality-reports';
 export * from './lib/range-aggregation';
 export * from './lib/report-store';
 export * from './lib/chart-specs';

@@ -8,4 +8,3 @@ export * from './lib/faults';
 export * from './lib/simulation';
 export * from './lib/rate-pacer';
 export * from './lib/generator-runner';
-export * from './lib/cli-args';

@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isValidRate, MAX_RATE, MIN_RATE } from '@pipeline/simulation';
-import { parseList, PipelineTopicsConfig } from '@pipeline/platform';
+import { PipelineTopicsConfig } from '@pipeline/kafka';
+import { parseList } from '@pipeline/platform';
 
 /** Every setting of the generator app, read from the environment once at start-up (README "Configuration"). */
 export class GeneratorConfig extends PipelineTopicsConfig {

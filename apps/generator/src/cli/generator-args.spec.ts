@@ -1,6 +1,5 @@
-import { DEFAULT_CLI_RATE, parseDuration, parseGeneratorArgs, simulationOptionsFromArgs, usage } from './cli-args';
-import { FAULT_KINDS } from './faults';
-import { ClickstreamSimulation } from './simulation';
+import { DEFAULT_CLI_RATE, parseDuration, parseGeneratorArgs, simulationOptionsFromArgs, usage } from './generator-args';
+import { ClickstreamSimulation, FAULT_KINDS } from '@pipeline/simulation';
 
 describe('parseGeneratorArgs', () => {
   it('has defaults for an empty command line', () => {

@@ -1,6 +1,4 @@
-import { FAULT_KINDS, isFaultKind, type FaultKind } from './faults';
-import { MAX_RATE, MIN_RATE, type Rate } from './rate-pacer';
-import type { SimulationOptions } from './simulation';
+import { FAULT_KINDS, isFaultKind, MAX_RATE, MIN_RATE, type FaultKind, type Rate, type SimulationOptions } from '@pipeline/simulation';
 
 /** What the generator CLI was asked to do. Unset limits mean "run until interrupted". */
 export interface GeneratorArgs {

@@ -1,16 +1,8 @@
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
-import { EVENTS_TOPIC } from '@pipeline/events';
-import {
-  ClickstreamSimulation,
-  GeneratorRunner,
-  monotonicNow,
-  parseGeneratorArgs,
-  RatePacer,
-  simulationOptionsFromArgs,
-  usage,
-  type GeneratorArgs,
-} from '@pipeline/simulation';
+import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
+import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer } from '@pipeline/simulation';
+import { parseGeneratorArgs, simulationOptionsFromArgs, usage, type GeneratorArgs } from './generator-args';
 import { DEFAULT_BROKERS, DEFAULT_PARTITIONS, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-settings';
 import type { MessageSink } from './message-sink';
 import { NdjsonSink } from './ndjson-sink';
@@ -25,7 +17,7 @@ export function cliUsage(): string {
     '',
     'Environment (without --dry-run):',
     `  KAFKA_BROKERS        host:port[,host:port...] (default ${DEFAULT_BROKERS})`,
-    `  EVENTS_TOPIC         topic to produce to (default ${EVENTS_TOPIC}); created if missing`,
+    `  EVENTS_TOPIC         topic to produce to (default ${DEFAULT_EVENTS_TOPIC}); created if missing`,
     `  TOPIC_PARTITIONS     partitions when the topic is created (default ${DEFAULT_PARTITIONS})`,
     `  GENERATOR_BATCH_SIZE messages per produce request (default ${KAFKA_BATCH_SIZE}; ${DRY_RUN_BATCH_SIZE} per write with --dry-run)`,
     '',

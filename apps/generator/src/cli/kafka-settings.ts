@@ -1,4 +1,4 @@
-import { EVENTS_TOPIC } from '@pipeline/events';
+import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
 
 /** Where the CLI produces to. Kept apart from KafkaSink so reading it does not load kafkajs. */
 export interface KafkaSinkSettings {
@@ -23,5 +23,5 @@ export function kafkaSinkSettingsFromEnv(env: Record<string, string | undefined>
   if (!Number.isSafeInteger(partitions) || partitions < 1) {
     throw new Error(`TOPIC_PARTITIONS: expected a positive integer, got "${partitionsText}"`);
   }
-  return { brokers, topic: env['EVENTS_TOPIC'] || EVENTS_TOPIC, partitions };
+  return { brokers, topic: env['EVENTS_TOPIC'] || DEFAULT_EVENTS_TOPIC, partitions };
 }

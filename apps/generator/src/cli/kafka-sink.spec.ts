@@ -1,4 +1,5 @@
-import { EVENTS_TOPIC, samplePurchase, encodeEvent } from '@pipeline/events';
+import { samplePurchase, encodeEvent } from '@pipeline/events';
+import { DEFAULT_EVENTS_TOPIC as EVENTS_TOPIC } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
 import { kafkaSinkSettingsFromEnv, toKafkaMessage } from './kafka-sink';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testBrokers, uniqueTopic } from '@pipeline/kafka/testing';
-import { LocalFileSystemBackend, readEventRows } from '@pipeline/storage';
+import { createStorageBackend, readEventRows } from '@pipeline/storage';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { AppProcess, freePort, waitForHealthy, type AppName } from './app-process';
 
@@ -16,7 +16,8 @@ export class PipelineFixture {
   readonly dlqTopic = `${this.topic}.dlq`;
   readonly group = `${this.topic}.processor`;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
-  readonly backend = new LocalFileSystemBackend(this.dataDir);
+  readonly storageUrl = `file://${this.dataDir}`;
+  readonly backend = createStorageBackend(this.storageUrl);
   readonly kafka = new Kafka({ clientId: 'e2e', brokers: this.brokers, logLevel: logLevel.NOTHING });
   private readonly apps: AppProcess[] = [];
 
@@ -26,7 +27,7 @@ export class PipelineFixture {
       EVENTS_TOPIC: this.topic,
       DLQ_TOPIC: this.dlqTopic,
       CONSUMER_GROUP: this.group,
-      DATA_DIR: this.dataDir,
+      STORAGE_URL: this.storageUrl,
     };
   }
 

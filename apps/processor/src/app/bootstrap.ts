@@ -2,6 +2,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import { exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
+import { resolveStorageUrl } from '@pipeline/storage';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
@@ -47,7 +48,7 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   await app.startAllMicroservices();
   await app.listen(config.PROCESSOR_PORT);
   logger.log(
-    `Processor listening on :${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${config.DATA_DIR}`,
+    `Processor listening on :${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${resolveStorageUrl(config)}`,
   );
   return app;
 }

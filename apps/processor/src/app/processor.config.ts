@@ -1,13 +1,19 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
-import { PipelineTopicsConfig } from '@pipeline/platform';
+import { PipelineTopicsConfig } from '@pipeline/kafka';
+import { IsStorageUrl } from '@pipeline/storage';
 
 /** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
 export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   PROCESSOR_PORT = 3001;
 
-  @IsString() @IsNotEmpty()
-  DATA_DIR = 'data';
+  /** Where the lake is: `file://data` (default), `file:///abs/path` (see README "Configuration"). */
+  @IsStorageUrl()
+  STORAGE_URL = '';
+
+  /** Older alias: `DATA_DIR=x` means `STORAGE_URL=file://x`; ignored when STORAGE_URL is set. */
+  @IsString()
+  DATA_DIR = '';
 
   @IsString() @IsNotEmpty()
   CONSUMER_GROUP = 'processor';

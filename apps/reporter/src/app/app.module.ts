@@ -3,7 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PlatformModule } from '@pipeline/platform';
 import { ReportStore } from '@pipeline/reporting';
-import { LocalFileSystemBackend } from '@pipeline/storage';
+import { createStorageBackend } from '@pipeline/storage';
 import { ApiController } from './api/api.controller';
 import { RangeResolver } from './api/range-resolver';
 import { ChartService } from './charts/chart.service';
@@ -22,7 +22,7 @@ export class AppModule implements NestModule {
       controllers: [DashboardController, ApiController, ChartsController],
       providers: [
         { provide: ReporterConfig, useValue: config },
-        { provide: ReportStore, useFactory: () => new ReportStore(new LocalFileSystemBackend(config.DATA_DIR)) },
+        { provide: ReportStore, useFactory: () => new ReportStore(createStorageBackend(config)) },
         // Query DTOs: unknown parameters are refused, numbers converted, every problem named in the 400.
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }) },
         RangeResolver,

@@ -1,5 +1,6 @@
 import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { parseList } from '@pipeline/platform';
+import { IsStorageUrl } from '@pipeline/storage';
 
 /** Every setting of the reporter, read from the environment once at start-up. */
 export class ReporterConfig {
@@ -9,9 +10,13 @@ export class ReporterConfig {
   @IsString() @IsNotEmpty()
   KAFKA_BROKERS = '127.0.0.1:9092';
 
-  /** Where the processor writes metrics/ and quality/; charts go to <DATA_DIR>/reports/. */
-  @IsString() @IsNotEmpty()
-  DATA_DIR = 'data';
+  /** Where the lake is: `file://data` (default), `file:///abs/path` (see README "Configuration"). */
+  @IsStorageUrl()
+  STORAGE_URL = '';
+
+  /** Older alias: `DATA_DIR=x` means `STORAGE_URL=file://x`; ignored when STORAGE_URL is set. */
+  @IsString()
+  DATA_DIR = '';
 
   /** How often the chart set is drawn again from the stored metrics; the dashboard polls at the same pace. */
   @IsInt() @Min(1_000) @Max(86_400_000)

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { writeSamplePipelineData, type SamplePipelineData, type SamplePipelineDataOptions } from '@pipeline/ingest/testing';
 import { loadConfig } from '@pipeline/platform';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ReporterConfig } from '../app/reporter.config';
 import { createReporterApp } from '../app/setup-app';
-import { writeSamplePipelineData, type SamplePipelineData, type SamplePipelineDataOptions } from './sample-pipeline-data';
+
 
 export interface RunningReporter {
   app: INestApplication;

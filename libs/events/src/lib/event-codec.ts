@@ -4,9 +4,6 @@ import { EVENT_DTO_BY_TYPE } from './event.dto';
 import { isCertainlyValidEvent } from './event-fast-check';
 import { isEventType, SCHEMA_VERSION, type ShopEvent } from './event.types';
 
-export const EVENTS_TOPIC = 'ecommerce.events';
-export const DEAD_LETTER_TOPIC = 'ecommerce.events.dlq';
-
 export const HEADER_EVENT_TYPE = 'event-type';
 export const HEADER_SCHEMA_VERSION = 'schema-version';
 

@@ -1,5 +1,5 @@
 import type { ShopEvent } from './event.types';
-import { eventTimeMillis } from './iso-time';
+import { eventTimeMillis } from './event-time-parsing';
 
 /**
  * The one list of columns of a stored event. The Parquet schema (libs/storage), the CSV header and

@@ -1,4 +1,4 @@
-import { eventTimeMillis, parseIsoUtcMillis } from './iso-time';
+import { eventTimeMillis, parseIsoUtcMillis } from './event-time-parsing';
 
 describe('parseIsoUtcMillis', () => {
   it.each([

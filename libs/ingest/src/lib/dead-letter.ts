@@ -1,4 +1,4 @@
-import type { IHeaders, Message } from 'kafkajs';
+import type { MessageHeaders } from './ingest-batch';
 
 export const DLQ_HEADERS = {
   reason: 'dlq-reason',
@@ -18,16 +18,29 @@ export interface DeadLetter {
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: IHeaders | undefined;
+  headers: MessageHeaders | undefined;
   reason: string;
   details: string[];
+}
+
+/** A refused message as it is published: the original key and bytes, the original headers plus the dlq-* ones. */
+export interface DeadLetterRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: MessageHeaders;
+}
+
+/** Where refused messages go: the DLQ topic (processor), files on the storage backend (backfill). */
+export interface DeadLetterPublisher {
+  /** Resolves once the records are durable (acks=all on Kafka): the chunk is committed only after that. */
+  publish(records: DeadLetterRecord[]): Promise<void>;
 }
 
 /**
  * The dead-letter record keeps the original bytes, key and headers untouched, so it can be replayed
  * into the source topic once fixed, and adds headers saying where it came from and why it was refused.
  */
-export function toDeadLetterMessage(letter: DeadLetter, failedAt: Date): Message {
+export function toDeadLetterMessage(letter: DeadLetter, failedAt: Date): DeadLetterRecord {
   let details = JSON.stringify(letter.details);
   if (Buffer.byteLength(details) > MAX_DETAILS_BYTES) details = details.slice(0, MAX_DETAILS_BYTES) + '…';
   return {

@@ -1,4 +1,4 @@
-import { nextRollupDelayMs, ROLLUP_DUTY_FACTOR } from './storage-pipeline';
+import { nextRollupDelayMs, ROLLUP_DUTY_FACTOR } from './ingest-pipeline';
 
 describe('nextRollupDelayMs', () => {
   it('keeps the configured interval while rollups are quick', () => {

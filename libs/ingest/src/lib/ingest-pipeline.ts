@@ -1,19 +1,18 @@
-import { Logger } from '@nestjs/common';
-import { defaultRuleSet, MessageQualityGate, type QualityReport } from '@pipeline/quality';
+import { defaultRuleSet, MessageQualityGate, type QualityReport, type RuleSet } from '@pipeline/quality';
 import {
   batchFileStem,
   HourlyPartialsMerger,
   listHourPartitions,
-  LocalFileSystemBackend,
   PartitionedEventSink,
   PartitionPath,
   rollupHour,
-  rollupQualityHourChecked,
-  writeQualityBatchReport,
   type ParquetEncodingOptions,
+  type StorageBackend,
 } from '@pipeline/storage';
-import type { Message } from 'kafkajs';
-import { MicroBatchIngestor, type FlushReport } from './micro-batch-ingestor';
+import type { DeadLetterPublisher } from './dead-letter';
+import { SILENT_LOGGER, UNCONTESTED_BATCH, type BatchControl, type IngestBatch, type IngestLogger } from './ingest-batch';
+import { MicroBatchIngestor, type FlushReport, type QualityReportSink } from './micro-batch-ingestor';
+import { rollupQualityHour, writeQualityBatchReport } from './quality-reports';
 
 /**
  * A rollup re-reads every partial of its hours, so its cost grows with the hour. Waiting ROLLUP_DUTY_FACTOR times
@@ -29,67 +28,114 @@ export function nextRollupDelayMs(intervalMs: number, lastRollupMs: number): num
 
 /** A temp file lives for the milliseconds of one write; one this old was left by a killed writer. */
 const STALE_TEMP_FILE_MS = 3_600_000;
+/** Hours re-rolled at start-up: a crash between a commit and the next rollup leaves at most these stale. */
+const STARTUP_ROLLUP_HOURS = 48;
+/** Another instance writing to the same hours can supersede a rollup; a few rounds at shutdown settle it. */
+const SHUTDOWN_ROLLUP_ROUNDS = 5;
 
-export interface StoragePipelineOptions {
-  dataDir: string;
-  parquet: ParquetEncodingOptions;
+export interface IngestPipelineOptions {
+  backend: StorageBackend;
+  deadLetters: DeadLetterPublisher;
+  /** Upper bound on events per flushed file set (BATCH_MAX_EVENTS). */
   maxEvents: number;
+  parquet?: ParquetEncodingOptions;
   /** Backfill re-runs replace their own files; Kafka ingestion never overwrites stored offsets. */
   replaceExisting?: boolean;
+  ruleSet?: RuleSet;
+  /** The clock of the quality rules (freshness, timestamp range) and of the dead letters' failed-at. */
+  now?: () => number;
+  logger?: IngestLogger;
+  onFlushed?: (report: FlushReport) => void;
 }
 
 /**
- * Everything between a batch of raw messages and the durable dataset, without Kafka or Nest: the quality gate,
- * the exactly-once sink, quality reports and the hourly rollups. The processor feeds it Kafka batches, the
- * backfill command NDJSON files: both go through this same path.
+ * Everything between a batch of raw messages and the durable dataset, without Kafka or Nest: the quality gate, the
+ * exactly-once sink, dead letters, quality reports and the hourly rollups. The processor feeds it Kafka batches, the
+ * backfill NDJSON lines, tests and demo data simulated messages: all go through this same path.
  */
-export class StoragePipeline {
-  private readonly logger = new Logger(StoragePipeline.name);
-  readonly backend: LocalFileSystemBackend;
-  private readonly sink: PartitionedEventSink;
-  private readonly gate = new MessageQualityGate(defaultRuleSet());
+export class IngestPipeline implements QualityReportSink {
+  readonly backend: StorageBackend;
+  private readonly ingestor: MicroBatchIngestor;
+  private readonly ruleSet: RuleSet;
+  private readonly parquet: ParquetEncodingOptions;
+  private readonly now: () => number;
+  private readonly logger: IngestLogger;
   private readonly dirtyHours = new Map<string, PartitionPath>();
   private readonly dirtyQualityHours = new Map<string, PartitionPath>();
   private rollupRunning: Promise<void> = Promise.resolve();
   /** Rollups of a busy hour read only its new partial files. */
   private readonly partialsMerger = new HourlyPartialsMerger();
+  private rollupTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: StoragePipelineOptions) {
-    this.backend = new LocalFileSystemBackend(options.dataDir);
-    this.sink = new PartitionedEventSink(this.backend, options.parquet, { replaceExisting: options.replaceExisting ?? false });
-  }
-
-  createIngestor(sendDeadLetters: (messages: Message[]) => Promise<void>, onFlushed: (report: FlushReport) => void): MicroBatchIngestor {
-    return new MicroBatchIngestor({
-      sink: {
-        recoverPartition: async (topic, partition, committed) => {
-          const recovery = await this.sink.recoverPartition(topic, partition, committed);
-          if (recovery.outcome !== 'no_pending_batch') {
-            this.logger.warn(
-              `Recovered ${topic}[${partition}] at offset ${committed}: ${recovery.outcome}, removed ${recovery.removed.length} files of an earlier attempt`,
-            );
-          }
-          return recovery;
-        },
-        writeBatch: (batch) => this.sink.writeBatch(batch),
-        completeBatch: (topic, partition) => this.sink.completeBatch(topic, partition),
-        isStillPending: (topic, partition, writer) => this.sink.isStillPending(topic, partition, writer),
-        storeQualityReport: (chunk, report) => this.storeQualityReport(chunk, report),
-      },
-      gate: this.gate,
-      maxEvents: this.options.maxEvents,
-      sendDeadLetters,
+  constructor(options: IngestPipelineOptions) {
+    this.backend = options.backend;
+    this.ruleSet = options.ruleSet ?? defaultRuleSet();
+    this.parquet = options.parquet ?? {};
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? SILENT_LOGGER;
+    this.ingestor = new MicroBatchIngestor({
+      sink: new PartitionedEventSink(this.backend, this.parquet, { replaceExisting: options.replaceExisting ?? false }),
+      gate: new MessageQualityGate(this.ruleSet, { now: this.now }),
+      qualityReports: this,
+      deadLetters: options.deadLetters,
+      maxEvents: options.maxEvents,
+      now: this.now,
+      logger: this.logger,
       onFlushed: (report) => {
         for (const hour of report.hours) this.dirtyHours.set(hour, PartitionPath.parse(hour));
         this.dirtyQualityHours.set(report.qualityHour, PartitionPath.parse(report.qualityHour));
-        onFlushed(report);
+        options.onFlushed?.(report);
       },
     });
   }
 
+  /** Validates, stores and commits a batch (see MicroBatchIngestor); without a control, nobody can take the batch away. */
+  ingest(batch: IngestBatch, control: BatchControl = UNCONTESTED_BATCH): Promise<void> {
+    return this.ingestor.ingest(batch, control);
+  }
+
+  async storeChunkReport(chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number }, report: QualityReport): Promise<string> {
+    const hour = PartitionPath.fromEventTime(Number.isFinite(chunk.firstTimestampMs) ? chunk.firstTimestampMs : this.now());
+    await writeQualityBatchReport(this.backend, hour, batchFileStem(chunk.topic, chunk.partition, chunk.firstOffset), report);
+    return hour.toString();
+  }
+
+  /**
+   * Start-up of a long-running ingest: rolls up the recent hours (a crash may have left them stale), then every
+   * `intervalMs` (longer when rollups are slow) the hours that changed; sweeps old temp files in the background.
+   */
+  async startRollups(intervalMs: number): Promise<void> {
+    await this.markRecentHoursDirty(this.now() - STARTUP_ROLLUP_HOURS * 3_600_000);
+    await this.rollup();
+    this.scheduleRollup(intervalMs, intervalMs);
+    // In the background: it walks the whole store, and nothing waits for it.
+    this.sweepStaleTemporaryFiles().catch((error: Error) => this.logger.warn(`Temp file sweep failed: ${error.message}`));
+  }
+
+  /** Stops the schedule and rolls up what is left (a few rounds: another instance may supersede a rollup). */
+  async stopRollups(): Promise<void> {
+    if (this.rollupTimer) clearTimeout(this.rollupTimer);
+    this.rollupTimer = null;
+    for (let round = 0; round < SHUTDOWN_ROLLUP_ROUNDS; round++) {
+      await this.rollup();
+      if (this.rolledUp) break;
+    }
+  }
+
+  private scheduleRollup(delayMs: number, intervalMs: number): void {
+    this.rollupTimer = setTimeout(() => {
+      const started = Date.now();
+      void this.rollup()
+        .catch((error: Error) => this.logger.error(`Rollup failed: ${error.message}`))
+        .finally(() => {
+          if (this.rollupTimer) this.scheduleRollup(nextRollupDelayMs(intervalMs, Date.now() - started), intervalMs);
+        });
+    }, delayMs);
+  }
+
   /** Removes temp files of writers killed mid-write (older than an hour, so never a live instance's). */
   async sweepStaleTemporaryFiles(): Promise<void> {
-    const removed = await this.backend.removeStaleTemporaryFiles(STALE_TEMP_FILE_MS);
+    const removed = (await this.backend.removeStaleTemporaryFiles?.(STALE_TEMP_FILE_MS)) ?? [];
     if (removed.length > 0) this.logger.log(`Removed ${removed.length} temp files left by interrupted writes`);
   }
 
@@ -101,25 +147,21 @@ export class StoragePipeline {
     }
   }
 
-  /** Recomputes the metric tables and quality reports of the hours that changed; runs are serialised. */
+  /** Recomputes the metric tables, then the quality reports, of the hours that changed; runs are serialised. */
   rollup(): Promise<void> {
     this.rollupRunning = this.rollupRunning.then(async () => {
-      await this.rollupEach(this.dirtyHours, 'metrics', async (hour) => (await rollupHour(this.backend, hour, this.options.parquet, this.partialsMerger)).superseded);
-      await this.rollupEach(this.dirtyQualityHours, 'quality', async (hour) => (await rollupQualityHourChecked(this.backend, hour)).superseded);
+      await this.rollupEach(this.dirtyHours, 'metrics', async (hour) => (await rollupHour(this.backend, hour, this.parquet, this.partialsMerger)).superseded);
+      // After the tables: the hour's volume rule reads the stored counts from the summary tables.
+      await this.rollupEach(
+        this.dirtyQualityHours,
+        'quality',
+        async (hour) => (await rollupQualityHour(this.backend, hour, { datasetRules: this.ruleSet.dataset })).superseded,
+      );
     });
     return this.rollupRunning;
   }
 
-  private async storeQualityReport(
-    chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number },
-    report: QualityReport,
-  ): Promise<string> {
-    const hour = PartitionPath.fromEventTime(Number.isFinite(chunk.firstTimestampMs) ? chunk.firstTimestampMs : Date.now());
-    await writeQualityBatchReport(this.backend, hour, batchFileStem(chunk.topic, chunk.partition, chunk.firstOffset), report);
-    return hour.toString();
-  }
-
-  /** True once no hour is waiting for a rollup (shutdown runs rollup() until then, a few times at most). */
+  /** True once no hour is waiting for a rollup. */
   get rolledUp(): boolean {
     return this.dirtyHours.size === 0 && this.dirtyQualityHours.size === 0;
   }

@@ -1,8 +1,8 @@
 import { encodeEvent, samplePageView, type ShopEvent } from '@pipeline/events';
 import { defaultRuleSet, MessageQualityGate } from '@pipeline/quality';
-import type { KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS } from './dead-letter';
-import { MicroBatchIngestor, type EventSinkPort } from './micro-batch-ingestor';
+import type { BatchControl, IngestMessage } from './ingest-batch';
+import { MicroBatchIngestor, type EventSink } from './micro-batch-ingestor';
 
 const NOW = Date.parse('2026-11-27T10:30:00.000Z');
 
@@ -10,53 +10,51 @@ function pageView(n: number): ShopEvent {
   return samplePageView({ event_id: `0b0e8a52-8c1f-4c2a-9d55-${String(n).padStart(12, '0')}` });
 }
 
-function kafkaMessage(offset: number, value: Buffer): KafkaMessage {
-  return { offset: String(offset), key: Buffer.from('s-0001'), value, timestamp: String(NOW), attributes: 0, headers: { 'event-type': 'page_view' } } as KafkaMessage;
+function kafkaMessage(offset: number, value: Buffer): IngestMessage {
+  return { offset: String(offset), key: Buffer.from('s-0001'), value, timestamp: String(NOW), headers: { 'event-type': 'page_view' } };
 }
 
 /** Records the order of side effects; the Kafka side is a plain object because this is the ingest logic alone. */
-function harness(messages: KafkaMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number; settledByOther?: boolean; heartbeatFails?: boolean } = {}) {
+function harness(messages: IngestMessage[], options: { failWrite?: boolean; maxEvents?: number; rebalanceAfterChecks?: number; settledByOther?: boolean; heartbeatFails?: boolean } = {}) {
   let generationChecks = 0;
   const log: string[] = [];
   const stored: ShopEvent[] = [];
   const dlq: unknown[] = [];
-  const sink: EventSinkPort = {
-    recoverPartition: async (_t, _p, committed) => (log.push(`recover@${committed}`), { hours: [] }),
+  const sink: EventSink = {
+    recoverPartition: async (_t, _p, committed) => (log.push(`recover@${committed}`), { outcome: 'no_pending_batch', marker: null, removed: [], hours: [] }),
     writeBatch: async (batch) => {
       if (options.failWrite) throw new Error('disk full');
       log.push(`write ${batch.firstOffset}-${batch.lastOffset} (${batch.events.length})`);
       stored.push(...batch.events);
       return { files: ['f'], hours: ['year=2026/month=11/day=27/hour=10'], writer: 'w-1' };
     },
-    completeBatch: async () => log.push('complete'),
+    completeBatch: async () => (log.push('complete'), true),
     isStillPending: async () => !options.settledByOther,
-    storeQualityReport: async (chunk) => (log.push(`quality ${chunk.firstOffset}`), 'year=2026/month=11/day=27/hour=10'),
   };
   const ingestor = new MicroBatchIngestor({
     sink,
     gate: new MessageQualityGate(defaultRuleSet(), { now: () => NOW }),
+    qualityReports: { storeChunkReport: async (chunk) => (log.push(`quality ${chunk.firstOffset}`), 'year=2026/month=11/day=27/hour=10') },
     maxEvents: options.maxEvents ?? 100,
-    sendDeadLetters: async (m) => {
-      log.push(`dlq ${m.length}`);
-      dlq.push(...m);
+    deadLetters: {
+      publish: async (m) => {
+        log.push(`dlq ${m.length}`);
+        dlq.push(...m);
+      },
     },
     now: () => NOW,
     onFlushed: (report) => log.push(`flushed ${report.valid.length}`),
   });
-  const payload = {
-    batch: { topic: 'events', partition: 2, messages, highWatermark: String(messages.length + 10) },
-    resolveOffset: (offset: string) => log.push(`resolve ${offset}`),
+  const batch = { topic: 'events', partition: 2, firstOffset: messages[0].offset, lastOffset: messages[messages.length - 1].offset, messages, highWatermark: String(messages.length + 10) };
+  const control: BatchControl = {
     heartbeat: async () => {
       if (options.heartbeatFails) throw new Error('The group is rebalancing, so a rejoin is needed');
       log.push('heartbeat');
     },
-    commitOffsetsIfNecessary: async (offsets?: { topics: { partitions: { offset: string }[] }[] }) =>
-      log.push(`commit ${offsets?.topics[0].partitions[0].offset}`),
-    isRunning: () => true,
-    isStale: () => false,
-    isCurrentGeneration: () => options.rebalanceAfterChecks === undefined || generationChecks++ < options.rebalanceAfterChecks,
+    commit: async (nextOffset) => void log.push(`commit ${nextOffset}`),
+    isCurrent: () => options.rebalanceAfterChecks === undefined || generationChecks++ < options.rebalanceAfterChecks,
   };
-  return { ingest: () => ingestor.ingest(payload as never), log, stored, dlq };
+  return { ingest: () => ingestor.ingest(batch, control), log, stored, dlq };
 }
 
 describe('MicroBatchIngestor', () => {
@@ -67,7 +65,7 @@ describe('MicroBatchIngestor', () => {
       kafkaMessage(42, encodeEvent(pageView(2)).value),
     ]);
     await h.ingest();
-    expect(h.log).toEqual(['recover@40', 'write 40-42 (2)', 'quality 40', 'dlq 1', 'commit 43', 'complete', 'resolve 42', 'flushed 2', 'heartbeat']);
+    expect(h.log).toEqual(['recover@40', 'write 40-42 (2)', 'quality 40', 'dlq 1', 'commit 43', 'complete', 'flushed 2', 'heartbeat']);
     expect(h.stored.map((e) => e.event_id)).toEqual([pageView(1).event_id, pageView(2).event_id]);
     const letter = h.dlq[0] as { value: Buffer; key: Buffer; headers: Record<string, string> };
     expect(letter.value.toString()).toBe('not json');
@@ -111,12 +109,12 @@ describe('MicroBatchIngestor', () => {
   it('reports a committed chunk even when the heartbeat after it fails (a rebalance began)', async () => {
     const h = harness([kafkaMessage(50, encodeEvent(pageView(50)).value)], { heartbeatFails: true });
     await expect(h.ingest()).rejects.toThrow('rebalancing');
-    expect(h.log.slice(-3)).toEqual(['complete', 'resolve 50', 'flushed 1']);
+    expect(h.log.slice(-3)).toEqual(['commit 51', 'complete', 'flushed 1']);
   });
 
   it('commits a chunk that was all dead letters without writing files', async () => {
     const h = harness([kafkaMessage(5, Buffer.from([0xff]))]);
     await h.ingest();
-    expect(h.log).toEqual(['recover@5', 'quality 5', 'dlq 1', 'commit 6', 'resolve 5', 'flushed 0', 'heartbeat']);
+    expect(h.log).toEqual(['recover@5', 'quality 5', 'dlq 1', 'commit 6', 'flushed 0', 'heartbeat']);
   });
 });

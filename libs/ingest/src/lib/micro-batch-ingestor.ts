@@ -1,39 +1,25 @@
 import type { ShopEvent } from '@pipeline/events';
 import type { GateResult, QualityReport } from '@pipeline/quality';
-import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
-import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
+import type { PartitionedEventSink } from '@pipeline/storage';
+import { toDeadLetterMessage, type DeadLetter, type DeadLetterPublisher } from './dead-letter';
+import { SILENT_LOGGER, type BatchControl, type IngestBatch, type IngestLogger, type IngestMessage } from './ingest-batch';
 
-/** The durable side of the pipeline, as the ingestor needs it (PartitionedEventSink in production). */
-export interface EventSinkPort {
-  /**
-   * Settles a batch an earlier attempt left pending: kept if `committedOffset` is past it, else its files are
-   * removed (they will be written again). Returns the hours whose files changed.
-   */
-  recoverPartition(topic: string, partition: number, committedOffset: string): Promise<{ hours: string[] }>;
-  writeBatch(batch: {
-    topic: string;
-    partition: number;
-    firstOffset: string;
-    lastOffset: string;
-    events: ShopEvent[];
-  }): Promise<{ files: string[]; hours: string[]; writer?: string | null }>;
-  /** True while the batch this writer wrote is still pending, i.e. nobody else settled it since. */
-  isStillPending(topic: string, partition: number, writer: string): Promise<boolean>;
-  completeBatch(topic: string, partition: number): Promise<unknown>;
-  /**
-   * Stores a chunk's quality report under the hour of its first message's Kafka timestamp (which a replay
-   * sees again, so the replay overwrites it). Returns that hour's folder.
-   */
-  storeQualityReport(chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number }, report: QualityReport): Promise<string>;
-}
+/** The exactly-once sink as the ingestor uses it; PartitionedEventSink implements it. */
+export type EventSink = Pick<PartitionedEventSink, 'recoverPartition' | 'writeBatch' | 'isStillPending' | 'completeBatch'>;
 
-/** The validation step: contract, record rules, dataset rules (MessageQualityGate in production). */
+/** The validation step: contract, record rules, dataset rules (MessageQualityGate implements it). */
 export interface ValidationGate {
   check(messages: { value: Buffer | null; ref: string }[]): GateResult;
   /** Told once the kept events are durable and committed. */
   commit(kept: readonly ShopEvent[]): void;
   /** Told when a checked chunk was not stored: it will be delivered again. */
   abort(kept: readonly ShopEvent[]): void;
+}
+
+/** Where a chunk's quality report goes; returns the hour (PartitionPath string) it was filed under. */
+export interface QualityReportSink {
+  /** Filed under the hour of the chunk's first message timestamp, which a replay sees again (so it overwrites it). */
+  storeChunkReport(chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number }, report: QualityReport): Promise<string>;
 }
 
 export interface FlushReport {
@@ -53,102 +39,93 @@ export interface FlushReport {
 }
 
 export interface MicroBatchIngestorOptions {
-  sink: EventSinkPort;
+  sink: EventSink;
   gate: ValidationGate;
-  sendDeadLetters: (messages: Message[]) => Promise<void>;
+  qualityReports: QualityReportSink;
+  deadLetters: DeadLetterPublisher;
   /** Upper bound on events per flushed file set (BATCH_MAX_EVENTS). */
   maxEvents: number;
   onFlushed?: (report: FlushReport) => void;
   now?: () => number;
+  logger?: IngestLogger;
 }
 
-type BatchPayload = Pick<
-  EachBatchPayload,
-  'batch' | 'resolveOffset' | 'heartbeat' | 'commitOffsetsIfNecessary' | 'isRunning' | 'isStale'
-> & {
-  /** False once a rebalance began after this batch was fetched (BatchServerKafka); absent means always current. */
-  isCurrentGeneration?: () => boolean;
-};
-
 /**
- * One Kafka fetch batch of one partition -> validated events in storage, refused ones in the DLQ,
- * then (and only then) the committed offset moves. Order per chunk:
- *   validate -> recover -> write files (with pending marker) -> quality report -> DLQ acked -> commit -> clear marker.
+ * One batch of one partition -> validated events in storage, refused ones dead-lettered, then (and only then) the
+ * committed offset moves. Order per chunk:
+ *   validate -> recover -> write files (with pending marker) -> quality report -> dead letters acked -> commit -> clear marker.
  * A crash anywhere before the commit replays the chunk; the sink's recovery removes what the
  * crashed attempt wrote, so a replay never duplicates and a commit never covers unwritten data.
  */
 export class MicroBatchIngestor {
   private readonly now: () => number;
+  private readonly logger: IngestLogger;
 
   constructor(private readonly options: MicroBatchIngestorOptions) {
     this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? SILENT_LOGGER;
   }
 
-  async ingest(payload: BatchPayload): Promise<void> {
-    const { batch } = payload;
+  async ingest(batch: IngestBatch, control: BatchControl): Promise<void> {
     const messages = batch.messages;
     for (let start = 0; start < messages.length; start += this.options.maxEvents) {
       // A rebalance or shutdown in the middle of a large batch: stop here; what is not committed is replayed.
-      if (!this.mayWrite(payload)) return;
-      const chunk = messages.slice(start, start + this.options.maxEvents);
-      await this.flushChunk(payload, chunk);
+      if (!control.isCurrent()) return;
+      await this.flushChunk(batch, messages.slice(start, start + this.options.maxEvents), control);
     }
   }
 
-  private mayWrite(payload: BatchPayload): boolean {
-    return payload.isRunning() && !payload.isStale() && (payload.isCurrentGeneration?.() ?? true);
-  }
-
-  private async flushChunk(payload: BatchPayload, chunk: KafkaMessage[]): Promise<void> {
+  private async flushChunk(batch: IngestBatch, chunk: readonly IngestMessage[], control: BatchControl): Promise<void> {
     const started = this.now();
-    const { topic, partition } = payload.batch;
+    const { topic, partition } = batch;
+    const { sink, gate } = this.options;
     const firstOffset = chunk[0].offset;
     const lastOffset = chunk[chunk.length - 1].offset;
 
-    const checked = this.options.gate.check(chunk.map((m) => ({ value: m.value, ref: `${topic}/${partition}@${m.offset}` })));
+    const checked = gate.check(chunk.map((m) => ({ value: m.value, ref: `${topic}/${partition}@${m.offset}` })));
     const valid = checked.kept;
     const deadLetters: DeadLetter[] = checked.rejected.map(({ index, reason, details }) => {
       const message = chunk[index];
       return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers, reason, details };
     });
 
-    let recovered: { hours: string[] };
-    let written: { files: string[]; hours: string[]; writer?: string | null };
+    let recoveredHours: string[];
+    let written: { files: string[]; hours: string[]; writer: string | null };
     let qualityHour: string;
     const nextOffset = (BigInt(lastOffset) + 1n).toString();
     try {
       // Validation took a while: the partition may have moved since the loop's check.
-      if (!this.mayWrite(payload)) throw new StaleBatchError(topic, partition);
+      if (!control.isCurrent()) throw new StaleBatchError(topic, partition);
       // Kafka delivers from the committed offset, so the first offset of a chunk is the committed one.
-      recovered = await this.options.sink.recoverPartition(topic, partition, firstOffset);
-      written =
-        valid.length > 0
-          ? await this.options.sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid })
-          : { files: [], hours: [] };
-      qualityHour = await this.options.sink.storeQualityReport(
+      const recovery = await sink.recoverPartition(topic, partition, firstOffset);
+      if (recovery.outcome !== 'no_pending_batch') {
+        this.logger.warn(
+          `Recovered ${topic}[${partition}] at offset ${firstOffset}: ${recovery.outcome}, removed ${recovery.removed.length} files of an earlier attempt`,
+        );
+      }
+      recoveredHours = recovery.hours;
+      written = valid.length > 0 ? await sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid }) : { files: [], hours: [], writer: null };
+      qualityHour = await this.options.qualityReports.storeChunkReport(
         { topic, partition, firstOffset, firstTimestampMs: Number(chunk[0].timestamp) },
         checked.report,
       );
       if (deadLetters.length > 0) {
         const failedAt = new Date(this.now());
-        await this.options.sendDeadLetters(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
+        await this.options.deadLetters.publish(deadLetters.map((d) => toDeadLetterMessage(d, failedAt)));
       }
       // Last fence before the commit: if another instance took the partition and settled this batch, stop.
-      if (written.writer && !(await this.options.sink.isStillPending(topic, partition, written.writer))) {
+      if (written.writer && !(await sink.isStillPending(topic, partition, written.writer))) {
         throw new StaleBatchError(topic, partition);
       }
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
-      });
+      await control.commit(nextOffset);
     } catch (error) {
-      this.options.gate.abort(valid);
+      gate.abort(valid);
       throw error;
     }
-    if (valid.length > 0) await this.options.sink.completeBatch(topic, partition);
-    this.options.gate.commit(valid);
-    payload.resolveOffset(lastOffset);
+    if (valid.length > 0) await sink.completeBatch(topic, partition);
+    gate.commit(valid);
 
-    const highWatermark = BigInt(payload.batch.highWatermark);
+    const highWatermark = BigInt(batch.highWatermark);
     const lag = highWatermark > BigInt(nextOffset) ? Number(highWatermark - BigInt(nextOffset)) : 0;
     this.options.onFlushed?.({
       topic,
@@ -160,13 +137,13 @@ export class MicroBatchIngestor {
       report: checked.report,
       qualityHour,
       files: written.files,
-      hours: [...new Set([...recovered.hours, ...written.hours])],
+      hours: [...new Set([...recoveredHours, ...written.hours])],
       durationMs: this.now() - started,
       lag,
     });
     // After the report: the chunk is committed, so it counts even when the heartbeat fails (a rebalance began);
     // kafkajs then rejoins and delivers from the committed offset.
-    await payload.heartbeat();
+    await control.heartbeat();
   }
 }
 

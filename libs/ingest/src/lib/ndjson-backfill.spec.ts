@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickstreamSimulation, HEADER_INJECTED_FAULT } from '@pipeline/simulation';
-import { LocalFileSystemBackend, readEventRows, readMetricRange } from '@pipeline/storage';
+import { createStorageBackend, readEventRows, readMetricRange, type StorageBackend } from '@pipeline/storage';
 import { backfillNdjson } from './ndjson-backfill';
 
 describe('backfillNdjson', () => {
@@ -10,13 +10,18 @@ describe('backfillNdjson', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'backfill-spec-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function storedIds(dataDir: string): Promise<string[]> {
-    const backend = new LocalFileSystemBackend(dataDir);
+  async function storedIds(backend: StorageBackend): Promise<string[]> {
     const ids: string[] = [];
     for (const key of await backend.list('events')) {
       if (key.endsWith('.parquet')) for await (const row of readEventRows(backend, key)) ids.push(String(row['event_id']));
     }
     return ids;
+  }
+
+  async function deadLetterLines(backend: StorageBackend, prefix: string): Promise<string[]> {
+    const lines: string[] = [];
+    for (const key of await backend.list(prefix)) lines.push(...(await backend.read(key)).toString('utf8').trim().split('\n'));
+    return lines;
   }
 
   it('stores the clean lines once, refuses the faulty ones, and a re-run changes nothing', async () => {
@@ -25,20 +30,21 @@ describe('backfillNdjson', () => {
     const input = join(dir, 'events.ndjson');
     writeFileSync(input, Buffer.concat(messages.flatMap((m) => [m.value, Buffer.from('\n')])));
     const clean = messages.filter((m) => m.headers[HEADER_INJECTED_FAULT] === undefined).map((m) => JSON.parse(m.value.toString()).event_id);
-    const dataDir = join(dir, 'data');
+    const backend = createStorageBackend(`file://${join(dir, 'data')}`);
 
-    const first = await backfillNdjson({ input, dataDir, chunkSize: 700, parquet: {} });
-    expect(first).toMatchObject({ lines: 2_500, stored: clean.length, deadLettered: 2_500 - clean.length });
-    expect((await storedIds(dataDir)).sort()).toEqual([...clean].sort());
-
-    const second = await backfillNdjson({ input, dataDir, chunkSize: 700, parquet: {} });
-    expect(second.stored).toBe(clean.length);
-    expect((await storedIds(dataDir)).sort()).toEqual([...clean].sort());
-    const deadLetters = readFileSync(first.deadLetterFile, 'utf8').trim().split('\n');
+    const first = await backfillNdjson({ input, backend, chunkSize: 700 });
+    expect(first).toMatchObject({ messages: 2_500, stored: clean.length, deadLettered: 2_500 - clean.length, deadLetterPrefix: 'dead-letters/backfill.events' });
+    expect((await storedIds(backend)).sort()).toEqual([...clean].sort());
+    const deadLetters = await deadLetterLines(backend, first.deadLetterPrefix);
     expect(deadLetters).toHaveLength(2_500 - clean.length);
     expect(JSON.parse(deadLetters[0]).headers['dlq-reason']).toMatch(/invalid_json|invalid_utf8|schema_violation/);
 
-    const summary = await readMetricRange(new LocalFileSystemBackend(dataDir), 'summary', 0, Number.MAX_SAFE_INTEGER);
+    const second = await backfillNdjson({ input, backend, chunkSize: 700 });
+    expect(second.stored).toBe(clean.length);
+    expect((await storedIds(backend)).sort()).toEqual([...clean].sort());
+    expect(await deadLetterLines(backend, second.deadLetterPrefix)).toHaveLength(2_500 - clean.length);
+
+    const summary = await readMetricRange(backend, 'summary', 0, Number.MAX_SAFE_INTEGER);
     expect(summary.reduce((n, r) => n + Number(r['events']), 0)).toBe(clean.length);
   }, 60_000);
 });

@@ -1,12 +1,13 @@
-import { reportToJson } from '@pipeline/quality';
+import { buildReport, parseQualityReport, reportToJson, type QualityReport } from '@pipeline/quality';
 import { hourlyQualityReportKey, LocalFileSystemBackend, PartitionPath } from '@pipeline/storage';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { listQualityHours, parseQualityReport, readQualityReports } from './quality-reports';
+import { listQualityHours, readQualityReports } from './quality-reports';
 
 const qualityReportKey = (hour: PartitionPath) => hourlyQualityReportKey(hour, 'json');
-import { hourReport, ruleResult } from './testing/fixtures';
+const hourReport = (hour: PartitionPath, rowsEvaluated: number, rowsValid: number): QualityReport =>
+  buildReport({ scope: 'hour', window: { start: hour.toIsoString(), end: null }, generatedAtMs: hour.endMs, rowsEvaluated, rowsValid, rules: [] });
 
 describe('quality report reader', () => {
   let dir: string;
@@ -18,8 +19,8 @@ describe('quality report reader', () => {
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'reporting-quality-'));
     backend = new LocalFileSystemBackend(dir);
-    await write(qualityReportKey(H9), reportToJson(hourReport(H9.toIsoString(), [ruleResult('not_null', 10, 0)], 10, 10)));
-    await write(qualityReportKey(H11), reportToJson(hourReport(H11.toIsoString(), [ruleResult('not_null', 20, 2)], 20, 18)));
+    await write(qualityReportKey(H9), reportToJson(hourReport(H9, 10, 10)));
+    await write(qualityReportKey(H11), reportToJson(hourReport(H11, 20, 18)));
     // Not hourly reports: the CSV twin, a batch report, a stray file, a folder that is no valid hour.
     await write(qualityReportKey(H9).replace('.json', '.csv'), 'x');
     await write(`quality/${H11}/batches/ecommerce.events+0+00000000000000000000.json`, '{}');
@@ -51,7 +52,7 @@ describe('quality report reader', () => {
   });
 
   it('parses what reportToJson writes and refuses other JSON', () => {
-    const report = hourReport(H9.toIsoString(), [ruleResult('a', 1, 0)], 1, 1);
+    const report = hourReport(H9, 1, 1);
     expect(parseQualityReport(reportToJson(report))).toEqual(report);
     expect(() => parseQualityReport('[]')).toThrow('not an object');
     expect(() => parseQualityReport(reportToJson({ ...report, rules: [{ id: 'x' } as never] }))).toThrow('a rule has no id or status');

@@ -1,10 +1,10 @@
-import { samplePageView, samplePurchase } from '@pipeline/events';
+import { encodeEvent, samplePageView, samplePurchase } from '@pipeline/events';
 import { defaultRuleSet, MessageQualityGate } from '@pipeline/quality';
-import { encodeEvent } from '@pipeline/events';
-import { LocalFileSystemBackend } from './local-file-system-backend';
-import { PartitionPath } from './partition-path';
-import { hourlyQualityReportKey, readHourlyQualityReport, rollupQualityHour, rollupQualityHourChecked, writeQualityBatchReport } from './quality-reports';
-import { makeTempDir } from './testing/temp-dir';
+import { hourlyQualityReportKey, LocalFileSystemBackend, METRIC_TABLE_COLUMNS, metricTableKey, PartitionPath } from '@pipeline/storage';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { readHourlyQualityReport, rollupQualityHour, writeQualityBatchReport } from './quality-reports';
 
 const NOW = Date.parse('2026-11-27T10:30:00.000Z');
 const hour = PartitionPath.fromEventTime(NOW);
@@ -15,29 +15,47 @@ function batchReport(values: Buffer[]) {
 }
 
 describe('quality reports on storage', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  beforeEach(() => (temp = makeTempDir('quality')));
-  afterEach(() => temp.cleanup());
+  let dir: string;
+  let backend: LocalFileSystemBackend;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'quality-'));
+    backend = new LocalFileSystemBackend(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rolls an hour up from its batch reports and rewrites a replayed batch in place', async () => {
-      const backend = new LocalFileSystemBackend(temp.dir);
-      const clean = encodeEvent(samplePageView()).value;
-      await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops')]));
-      await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
-      // A replay of partition 0 from the same first offset: same key, so it replaces the earlier report.
-      await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops'), clean]));
+    const clean = encodeEvent(samplePageView()).value;
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops')]));
+    await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
+    // A replay of partition 0 from the same first offset: same key, so it replaces the earlier report.
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops'), clean]));
 
-      const merged = await rollupQualityHour(backend, hour);
-      expect(merged?.scope).toBe('hour');
-      expect(merged?.summary.rowsEvaluated).toBe(4);
-      // The replay kept one page view (its copy is a duplicate), the other batch its purchase; the first attempt is gone.
-      expect(merged?.summary.rowsValid).toBe(2);
-      expect(await backend.exists(hourlyQualityReportKey(hour, 'csv'))).toBe(true);
-      expect((await readHourlyQualityReport(backend, hour))?.summary.rowsEvaluated).toBe(4);
+    const { report: merged } = await rollupQualityHour(backend, hour);
+    expect(merged?.scope).toBe('hour');
+    expect(merged?.summary.rowsEvaluated).toBe(4);
+    // The replay kept one page view (its copy is a duplicate), the other batch its purchase; the first attempt is gone.
+    expect(merged?.summary.rowsValid).toBe(2);
+    expect(await backend.exists(hourlyQualityReportKey(hour, 'csv'))).toBe(true);
+    expect((await readHourlyQualityReport(backend, hour))?.summary.rowsEvaluated).toBe(4);
+  });
+
+  it('judges the hour volume from the stored summary tables of the hour and the trailing hours', async () => {
+    const columns = METRIC_TABLE_COLUMNS.summary.map((c) => c.name);
+    const summary = (h: PartitionPath, events: number) => {
+      const row = columns.map((name) => (name === 'hour' ? h.toIsoString() : name === 'events' ? events : 0));
+      return backend.writeAtomic(metricTableKey('summary', h, 'csv'), Buffer.from(`${columns.join(',')}\n${row.join(',')}\n`));
+    };
+    for (let back = 3; back >= 1; back--) await summary(PartitionPath.fromEventTime(hour.startMs - back * 3_600_000), 100);
+    await summary(hour, 10);
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([encodeEvent(samplePageView()).value]));
+
+    const asBatches = (await rollupQualityHour(backend, hour)).report;
+    expect(asBatches?.rules.find((r) => r.id === 'hourly_volume')?.status).toBe('skipped');
+    const judged = (await rollupQualityHour(backend, hour, { datasetRules: defaultRuleSet().dataset })).report;
+    expect(judged?.rules.find((r) => r.id === 'hourly_volume')).toMatchObject({ status: 'warn', metricValue: 0.1, evaluated: 10 });
   });
 
   it('says when a batch report landed while it ran (another instance), and a rerun includes it', async () => {
-    const backend = new LocalFileSystemBackend(temp.dir);
     await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
     let wroteOther = false;
     const racing = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
@@ -49,15 +67,15 @@ describe('quality reports on storage', () => {
         await backend.writeAtomic(key, bytes);
       },
     });
-    const first = await rollupQualityHourChecked(racing, hour);
+    const first = await rollupQualityHour(racing, hour);
     expect(first.superseded).toBe(true);
     expect(first.report?.summary.rowsEvaluated).toBe(1);
-    const second = await rollupQualityHourChecked(backend, hour);
+    const second = await rollupQualityHour(backend, hour);
     expect(second.superseded).toBe(false);
     expect(second.report?.summary.rowsEvaluated).toBe(2);
   });
 
   it('has nothing to roll up for an hour without batches', async () => {
-    expect(await rollupQualityHour(new LocalFileSystemBackend(temp.dir), hour)).toBeNull();
+    expect((await rollupQualityHour(backend, hour)).report).toBeNull();
   });
 });

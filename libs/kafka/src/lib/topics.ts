@@ -1,5 +1,9 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 
+/** The topics' default names, the one place they are spelled (EVENTS_TOPIC / DLQ_TOPIC override them). */
+export const DEFAULT_EVENTS_TOPIC = 'ecommerce.events';
+export const DEFAULT_DLQ_TOPIC = 'ecommerce.events.dlq';
+
 export interface TopicSpec {
   topic: string;
   numPartitions: number;

@@ -44,17 +44,3 @@ describe('loadConfig', () => {
 describe('parseList', () => {
   it('splits and trims', () => expect(parseList(' a:1, b:2 ,,')).toEqual(['a:1', 'b:2']));
 });
-
-describe('loadConfig with a shared base class', () => {
-  it('reads and validates the inherited Kafka settings too', async () => {
-    const { PipelineTopicsConfig } = await import('./pipeline-topics.config');
-    class AppConfig extends PipelineTopicsConfig {
-      @IsInt()
-      APP_PORT = 1;
-    }
-    const config = loadConfig(AppConfig, { KAFKA_BROKERS: 'a:1, b:2', TOPIC_PARTITIONS: '6' });
-    expect(config.brokers).toEqual(['a:1', 'b:2']);
-    expect(config.TOPIC_PARTITIONS).toBe(6);
-    expect(() => loadConfig(AppConfig, { TOPIC_PARTITIONS: '0' })).toThrow(/TOPIC_PARTITIONS="0"/);
-  });
-});

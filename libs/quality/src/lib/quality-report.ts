@@ -219,3 +219,35 @@ export function formatReportLines(report: QualityReport): string[] {
   }
   return lines;
 }
+
+/** JSON text to a QualityReport, checking the fields the reporter relies on (the file comes from another process). */
+export function parseQualityReport(text: string): QualityReport {
+  const value: unknown = JSON.parse(text);
+  const problem = qualityReportProblem(value);
+  if (problem) throw new Error(`not a quality report: ${problem}`);
+  return value as QualityReport;
+}
+
+function qualityReportProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'not an object';
+  const summary = value['summary'];
+  if (!isRecord(summary)) return 'summary missing';
+  for (const field of ['qualityScore', 'checksPassed', 'checksTotal', 'rowsEvaluated', 'rowsValid', 'validShare', 'rowWeightedScore']) {
+    if (typeof summary[field] !== 'number' || !Number.isFinite(summary[field])) return `summary.${field} is not a number`;
+  }
+  if (typeof summary['qualityScoreLabel'] !== 'string') return 'summary.qualityScoreLabel is not text';
+  if (typeof value['generatedAt'] !== 'string') return 'generatedAt is not text';
+  if (!isRecord(value['window'])) return 'window missing';
+  const rules = value['rules'];
+  if (!Array.isArray(rules)) return 'rules is not a list';
+  for (const rule of rules) {
+    if (!isRecord(rule) || typeof rule['id'] !== 'string' || typeof rule['status'] !== 'string') return 'a rule has no id or status';
+    if (typeof rule['evaluated'] !== 'number' || typeof rule['failed'] !== 'number') return `rule ${String(rule['id'])} has no counts`;
+    if (!isRecord(rule['threshold'])) return `rule ${String(rule['id'])} has no threshold`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,7 +1,7 @@
 import { DEVICE_TYPES, EVENT_TYPES, type EventType } from '@pipeline/events';
 import { mergeReports, type RuleStatus, type Severity } from '@pipeline/quality';
 import { formatCents, formatRatio, FUNNEL_STAGES, type MetricRow } from '@pipeline/storage';
-import type { HourlyQualityReport } from './quality-reports';
+import type { HourlyQualityReport } from '@pipeline/ingest';
 import { hourStartsOf, type TimeRange } from './time-range';
 
 /**

@@ -1,5 +1,5 @@
 import { listHourPartitions, readMetricRange, type MetricTableName, type StorageBackend } from '@pipeline/storage';
-import { readQualityReports } from './quality-reports';
+import { readQualityReports } from '@pipeline/ingest';
 import {
   combineSummaries,
   deviceTotals,

@@ -1,4 +1,4 @@
-import { IsoTimeFormatter } from './iso-time';
+import { IsoTimeFormatter } from './iso-time-formatter';
 
 describe('IsoTimeFormatter', () => {
   it('formats exactly like Date#toISOString, in stream order and in random order', () => {

@@ -1,7 +1,7 @@
 import { encodeEvent, type ShopEvent } from '@pipeline/events';
 import { buildCatalog, Catalog, type Product } from './catalog';
 import { FAULT_KINDS, FaultInjector, isFaultKind, type FaultKind, type GeneratedMessage } from './faults';
-import { IsoTimeFormatter } from './iso-time';
+import { IsoTimeFormatter } from './iso-time-formatter';
 import { MinHeap } from './priority-queue';
 import { SeededRandom, deriveSeed } from './random';
 import { DEFAULT_FUNNEL_RATES, Session, type FunnelRates, type SessionContext } from './session';

@@ -1,6 +1,7 @@
 import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalFileSystemBackend } from './local-file-system-backend';
+import { StorageKeyNotFoundError } from './storage-backend';
 import { makeTempDir } from './testing/temp-dir';
 
 function allFileNames(dir: string): string[] {
@@ -35,7 +36,7 @@ describe('LocalFileSystemBackend', () => {
     expect(await backend.remove('b/a.json')).toBe(true);
     expect(await backend.remove('b/a.json')).toBe(false);
     expect(await backend.exists('b/a.json')).toBe(false);
-    await expect(backend.read('b/a.json')).rejects.toThrow(/ENOENT/);
+    await expect(backend.read('b/a.json')).rejects.toBeInstanceOf(StorageKeyNotFoundError);
   });
 
   it('leaves no temp file behind and overwrites in place', async () => {

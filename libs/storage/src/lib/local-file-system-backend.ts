@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkStorageKey, type KeyVersion, type StorageBackend } from './storage-backend';
+import { checkStorageKey, StorageKeyNotFoundError, type KeyVersion, type StorageBackend } from './storage-backend';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -91,7 +91,12 @@ export class LocalFileSystemBackend implements StorageBackend {
   }
 
   async read(key: string): Promise<Buffer> {
-    return fs.readFile(this.pathOf(checkStorageKey(key)));
+    try {
+      return await fs.readFile(this.pathOf(checkStorageKey(key)));
+    } catch (error) {
+      if (isNotFound(error)) throw new StorageKeyNotFoundError(key, { cause: error });
+      throw error;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

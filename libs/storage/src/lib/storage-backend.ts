@@ -15,7 +15,7 @@ export interface KeyVersion {
 
 export interface StorageBackend {
   writeAtomic(key: string, bytes: Uint8Array): Promise<void>;
-  /** Rejects when the key does not exist. */
+  /** Rejects with StorageKeyNotFoundError when the key does not exist (each backend maps its own "not found"). */
   read(key: string): Promise<Buffer>;
   /** Every key below a folder-like prefix (recursive), sorted; [] when there is none. */
   list(prefix: string): Promise<string[]>;
@@ -27,6 +27,29 @@ export interface StorageBackend {
    * they read. Optional: without it they read everything every time.
    */
   listVersions?(prefix: string): Promise<KeyVersion[]>;
+  /**
+   * Removes what writers killed mid-write left behind, if older than `olderThanMs`; returns the keys removed.
+   * Optional: a backend whose writes cannot leave partial objects (S3) has nothing to sweep.
+   */
+  removeStaleTemporaryFiles?(olderThanMs: number): Promise<string[]>;
+}
+
+/** `read` of a key that does not exist, whatever the backend calls that (ENOENT, NoSuchKey). */
+export class StorageKeyNotFoundError extends Error {
+  constructor(readonly key: string, options?: { cause?: unknown }) {
+    super(`no such storage key "${key}"`, options);
+    this.name = 'StorageKeyNotFoundError';
+  }
+}
+
+/** The key's bytes, or null when it does not exist (also when it vanished between a listing and this read). */
+export async function readIfExists(backend: StorageBackend, key: string): Promise<Buffer | null> {
+  try {
+    return await backend.read(key);
+  } catch (error) {
+    if (error instanceof StorageKeyNotFoundError) return null;
+    throw error;
+  }
 }
 
 /**

@@ -8,6 +8,10 @@ export const EVENTS_DATASET = 'events';
 export const PARTIALS_DATASET = 'partials';
 export const METRICS_DATASET = 'metrics';
 export const PENDING_DIR = '_pending';
+export const QUALITY_DATASET = 'quality';
+/** Refused messages of a backfill (the processor sends them to the DLQ topic instead). */
+export const DEAD_LETTERS_DIR = 'dead-letters';
+export const HOURLY_QUALITY_REPORT = 'quality-report';
 
 const OFFSET_WIDTH = 20; // int64 max is 19 digits; 20 keeps every offset the same width so names sort numerically.
 const INT64_MAX = (1n << 63n) - 1n;
@@ -83,4 +87,21 @@ export function metricTableKey(table: string, hour: PartitionPath, format: Metri
 
 export function hourFolderKey(dataset: string, hour: PartitionPath): string {
   return `${dataset}/${hour}`;
+}
+
+/**
+ * `quality/year=.../hour=HH/batches/<topic>+<partition>+<firstOffset>.json`. The hour is that of the batch's first
+ * Kafka message timestamp, which a replay sees again, so a replayed batch overwrites its own report.
+ */
+export function qualityBatchReportKey(hour: PartitionPath, stem: string): string {
+  return `${hourFolderKey(QUALITY_DATASET, hour)}/batches/${stem}.json`;
+}
+
+export function hourlyQualityReportKey(hour: PartitionPath, format: 'json' | 'csv'): string {
+  return `${hourFolderKey(QUALITY_DATASET, hour)}/${HOURLY_QUALITY_REPORT}.${format}`;
+}
+
+/** `dead-letters/<source>/<source>+<partition>+<offset of the first refused message>.ndjson`. */
+export function deadLetterFileKey(source: string, partition: number, firstOffset: string): string {
+  return `${DEAD_LETTERS_DIR}/${source}/${batchFileStem(source, partition, firstOffset)}.ndjson`;
 }

@@ -1,26 +1,28 @@
 import { parseCsvObjects } from './csv';
 import { isMetricTableName, type MetricRow, type MetricTableName, typedMetricRow } from './metric-tables';
 import { PartitionPath } from './partition-path';
-import type { StorageBackend } from './storage-backend';
-import { EVENTS_DATASET, metricTableDataset, metricTableKey, PARTIALS_DATASET } from './storage-layout';
+import { readIfExists, type StorageBackend } from './storage-backend';
+import { EVENTS_DATASET, metricTableDataset, metricTableKey, PARTIALS_DATASET, QUALITY_DATASET } from './storage-layout';
 
-/** A dataset folder with hour partitions: raw events, partials, or one metric table (`metrics/<table>`). */
-export type HourDataset = typeof EVENTS_DATASET | typeof PARTIALS_DATASET | `metrics/${MetricTableName}`;
+/** A dataset folder with hour partitions: raw events, partials, quality reports, or one metric table (`metrics/<table>`). */
+export type HourDataset = typeof EVENTS_DATASET | typeof PARTIALS_DATASET | typeof QUALITY_DATASET | `metrics/${MetricTableName}`;
 
 /**
  * The hours that hold at least one file of a dataset, sorted. With a range, keeps the hours that overlap
- * [fromMs, toMs): an hour is in when it starts before toMs and ends after fromMs.
+ * [fromMs, toMs): an hour is in when it starts before toMs and ends after fromMs. With `holds`, only hours where
+ * one of the listed keys passes it (e.g. the key of the hour's rolled-up report).
  */
 export async function listHourPartitions(
   backend: StorageBackend,
   dataset: HourDataset,
   fromMs?: number,
   toMs?: number,
+  holds?: (key: string, hour: PartitionPath) => boolean,
 ): Promise<PartitionPath[]> {
   const hours = new Map<number, PartitionPath>();
   for (const key of await backend.list(dataset)) {
     const hour = PartitionPath.tryParse(key.slice(dataset.length + 1));
-    if (!hour) continue;
+    if (!hour || (holds && !holds(key, hour))) continue;
     if (fromMs !== undefined && hour.endMs <= fromMs) continue;
     if (toMs !== undefined && hour.startMs >= toMs) continue;
     hours.set(hour.startMs, hour);
@@ -36,9 +38,9 @@ export async function readMetricTable(
 ): Promise<MetricRow[]> {
   if (!isMetricTableName(table)) throw new Error(`unknown metric table ${String(table)}`);
   const partition = typeof hour === 'string' ? PartitionPath.parse(hour) : hour;
-  const key = metricTableKey(table, partition, 'csv');
-  if (!(await backend.exists(key))) return [];
-  return parseCsvObjects((await backend.read(key)).toString('utf8')).map((fields) => typedMetricRow(table, fields));
+  const csv = await readIfExists(backend, metricTableKey(table, partition, 'csv'));
+  if (!csv) return [];
+  return parseCsvObjects(csv.toString('utf8')).map((fields) => typedMetricRow(table, fields));
 }
 
 /** The rows of a metric table for every hour overlapping [fromMs, toMs), in hour order. */

@@ -4,13 +4,13 @@ import {
   ClickstreamSimulation,
   GeneratorRunner,
   isFaultKind,
-  parseDuration,
   RatePacer,
   type GeneratedMessage,
   type GeneratorStats,
   type Rate,
 } from '@pipeline/simulation';
 import { lastValueFrom } from 'rxjs';
+import { parseDuration } from '../../cli/generator-args';
 import { GeneratorConfig } from '../generator.config';
 import { GeneratorMetrics } from './generator.metrics';
 

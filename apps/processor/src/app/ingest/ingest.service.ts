@@ -1,62 +1,40 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { IngestPipeline, type BatchControl, type DeadLetterRecord, type FlushReport, type IngestBatch } from '@pipeline/ingest';
 import type { KafkaBatchMessage } from '@pipeline/kafka';
+import { createStorageBackend } from '@pipeline/storage';
 import type { Producer } from 'kafkajs';
 import { ProcessorConfig } from '../processor.config';
-import type { FlushReport, MicroBatchIngestor } from './micro-batch-ingestor';
 import { ProcessorMetrics } from './processor.metrics';
-import { nextRollupDelayMs, StoragePipeline } from './storage-pipeline';
 
-/** Hours re-rolled at start-up: a crash between a commit and the next rollup leaves at most these stale. */
-const STARTUP_ROLLUP_HOURS = 48;
-
-/** The processor's Kafka side of StoragePipeline: dead letters through the transport's producer, metrics, rollup timer. */
+/** The processor's wiring of libs/ingest: Kafka batches in, dead letters out through the transport's producer, metrics. */
 @Injectable()
 export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
-  private readonly pipeline: StoragePipeline;
-  private ingestor: MicroBatchIngestor | null = null;
-  private rollupTimer: NodeJS.Timeout | null = null;
+  private readonly pipeline: IngestPipeline;
+  /** The transport's producer; the same one comes with every batch. */
+  private producer: Producer | null = null;
   private totals = { stored: 0, deadLettered: 0, flushes: 0 };
 
   constructor(
     private readonly config: ProcessorConfig,
     private readonly metrics: ProcessorMetrics,
   ) {
-    this.pipeline = new StoragePipeline({
-      dataDir: config.DATA_DIR,
+    this.pipeline = new IngestPipeline({
+      backend: createStorageBackend(config),
       parquet: { compression: config.PARQUET_COMPRESSION, rowGroupSize: config.PARQUET_ROW_GROUP_SIZE },
       maxEvents: config.BATCH_MAX_EVENTS,
+      deadLetters: { publish: (records) => this.sendDeadLetters(records) },
+      logger: this.logger,
+      onFlushed: (report) => this.recordFlush(report),
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.pipeline.markRecentHoursDirty(Date.now() - STARTUP_ROLLUP_HOURS * 3_600_000);
-    await this.pipeline.rollup();
-    this.scheduleRollup(this.config.METRICS_ROLLUP_MS);
-    // In the background: it walks the whole data folder, and nothing waits for it.
-    this.pipeline.sweepStaleTemporaryFiles().catch((error: Error) => this.logger.warn(`Temp file sweep failed: ${error.message}`));
-  }
-
-  private scheduleRollup(delayMs: number): void {
-    this.rollupTimer = setTimeout(() => {
-      const started = Date.now();
-      void this.pipeline
-        .rollup()
-        .catch((error: Error) => this.logger.error(`Rollup failed: ${error.message}`))
-        .finally(() => {
-          if (this.rollupTimer) this.scheduleRollup(nextRollupDelayMs(this.config.METRICS_ROLLUP_MS, Date.now() - started));
-        });
-    }, delayMs);
+  onModuleInit(): Promise<void> {
+    return this.pipeline.startRollups(this.config.METRICS_ROLLUP_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.rollupTimer) clearTimeout(this.rollupTimer);
-    this.rollupTimer = null;
-    // Another instance writing to the same hours can supersede a rollup; a few rounds settle it.
-    for (let round = 0; round < 5; round++) {
-      await this.pipeline.rollup();
-      if (this.pipeline.rolledUp) break;
-    }
+    await this.pipeline.stopRollups();
     this.logger.log(
       `Stopped after ${this.totals.flushes} flushes: ${this.totals.stored} events stored, ${this.totals.deadLettered} dead-lettered`,
     );
@@ -64,17 +42,13 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
 
   ingest(message: KafkaBatchMessage): Promise<void> {
     this.metrics.consumed.inc({ topic: message.batch.topic }, message.batch.messages.length);
-    return this.ingestorFor(message.producer).ingest(message);
+    this.producer = message.producer;
+    return this.pipeline.ingest(...fromKafka(message));
   }
 
-  private ingestorFor(producer: Producer): MicroBatchIngestor {
-    this.ingestor ??= this.pipeline.createIngestor(
-      async (messages) => {
-        await producer.send({ topic: this.config.DLQ_TOPIC, acks: -1, messages });
-      },
-      (report) => this.recordFlush(report),
-    );
-    return this.ingestor;
+  private async sendDeadLetters(records: DeadLetterRecord[]): Promise<void> {
+    if (!this.producer) throw new Error('no Kafka producer yet: dead letters only come with a batch, which brings it');
+    await this.producer.send({ topic: this.config.DLQ_TOPIC, acks: -1, messages: records });
   }
 
   private recordFlush(report: FlushReport): void {
@@ -91,6 +65,23 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.totals.deadLettered += report.deadLetters.length;
     this.totals.flushes += 1;
   }
+}
+
+/** kafkajs' eachBatch payload as a plain batch and its group-protocol controls (kafkajs messages fit as they are). */
+export function fromKafka(payload: KafkaBatchMessage): [IngestBatch, BatchControl] {
+  const { batch } = payload;
+  const control: BatchControl = {
+    isCurrent: () => payload.isRunning() && !payload.isStale() && payload.isCurrentGeneration(),
+    commit: async (nextOffset) => {
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }] });
+      payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
+    },
+    heartbeat: () => payload.heartbeat(),
+  };
+  const messages = batch.messages;
+  const first = messages[0]?.offset ?? batch.firstOffset() ?? '0';
+  const last = messages[messages.length - 1]?.offset ?? first;
+  return [{ topic: batch.topic, partition: batch.partition, firstOffset: first, lastOffset: last, highWatermark: batch.highWatermark, messages }, control];
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {

@@ -11,11 +11,11 @@ import {
   type ChartName,
   type TimeRange,
 } from '@pipeline/reporting';
-import { LocalFileSystemBackend } from '@pipeline/storage';
+import { createStorageBackend, type StorageBackend } from '@pipeline/storage';
 import { ReporterMetrics, type RenderTrigger } from '../metrics/reporter.metrics';
 import { ReporterConfig } from '../reporter.config';
 
-/** Folder under DATA_DIR that holds the scheduled chart set; nothing else is ever served from disk. */
+/** Folder of the storage (STORAGE_URL) that holds the scheduled chart set; nothing else is ever served from disk. */
 export const REPORTS_DIR = 'reports';
 const MANIFEST_KEY = `${REPORTS_DIR}/charts.json`;
 const REFRESH_INTERVAL = 'chart-refresh';
@@ -32,7 +32,7 @@ export interface ChartSetManifest {
 }
 
 /**
- * Draws the chart set on a schedule into <DATA_DIR>/reports/ (each file replaced atomically), and single
+ * Draws the chart set on a schedule into reports/ on the storage (each file replaced atomically), and single
  * charts for a requested range on demand (cached briefly). Charts are drawn one at a time with a yield to the
  * event loop in between, so HTTP requests are served while a set is being drawn.
  */
@@ -40,7 +40,7 @@ export interface ChartSetManifest {
 export class ChartService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChartService.name);
   private readonly renderer: ChartRenderer;
-  private readonly files: LocalFileSystemBackend;
+  private readonly files: StorageBackend;
   /** Range charts by name+range; holds the promise so concurrent requests share one drawing. */
   private readonly rangeCharts = new TtlCache<Promise<Buffer>>({ maxEntries: 64, ttlMs: 60_000 });
   private running: Promise<ChartSetManifest | null> | null = null;
@@ -53,7 +53,7 @@ export class ChartService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly scheduler: SchedulerRegistry,
   ) {
     this.renderer = new ChartRenderer({ width: config.CHART_WIDTH, height: config.CHART_HEIGHT });
-    this.files = new LocalFileSystemBackend(config.DATA_DIR);
+    this.files = createStorageBackend(config);
   }
 
   onApplicationBootstrap(): void {

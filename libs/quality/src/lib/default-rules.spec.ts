@@ -1,54 +1,29 @@
-import { toEventRow } from '@pipeline/events';
-import { checkBatch } from './check-batch';
+import { encodeEvent, toEventRow, type ShopEvent } from '@pipeline/events';
 import { datasetFromRows } from './dataset';
 import { checkHour } from './dataset-evaluator';
 import { defaultRuleSet } from './default-rules';
-import { compileRecordRules } from './record-evaluator';
+import { MessageQualityGate } from './message-gate';
 import { mergeReports } from './quality-report';
-import { HourlySeenIds } from './seen-ids';
-import { eventMix, pageView, purchase, uuidFor } from './testing/event-variants';
+import { eventMix } from './testing/event-variants';
 
 const NOW = Date.parse('2026-11-27T11:00:00.000Z');
 const HOUR = Date.parse('2026-11-27T10:00:00.000Z');
 const ruleSet = defaultRuleSet({ freshnessMaxAgeSeconds: 3600 });
 
-describe('checkBatch', () => {
-  it('rejects error failures, drops duplicates and reports both', () => {
-    const events = [
-      ...eventMix(10, '2026-11-27T10:50:00.000Z'),
-      purchase({ event_id: uuidFor(50), revenue_cents: 1 }),
-      pageView({ event_id: uuidFor(3) }),
-    ];
-    const { report, kept, rejected } = checkBatch(ruleSet, events, { nowMs: NOW });
-    expect(rejected).toEqual([
-      { event: events[10], reasons: ['revenue_matches_items: revenue_cents 1 != sum of lines 3048'] },
-    ]);
-    expect(kept.map((e) => e.event_id)).toEqual(events.slice(0, 10).map((e) => e.event_id));
-    expect(report.summary).toMatchObject({ rowsEvaluated: 12, rowsValid: 10 });
-    expect(report.rules.find((r) => r.id === 'unique_event_id')).toMatchObject({ evaluated: 11, failed: 1, samples: [uuidFor(3)] });
-  });
-
-  it('accepts a precompiled rule list', () => {
-    const compiled = compileRecordRules(ruleSet.record);
-    const { report } = checkBatch({ record: compiled, dataset: [] }, [pageView()], { nowMs: NOW });
-    expect(report.rules).toHaveLength(ruleSet.record.length);
-  });
-});
-
 describe('an hour of batches', () => {
   it('rolls batch reports into the hour and cross-checks the stored hour', () => {
-    const seenIds = new HourlySeenIds();
+    const gate = new MessageQualityGate(ruleSet, { now: () => NOW });
     const batches = [
       eventMix(200, '2026-11-27T10:00:00.000Z', 5_000, 1),
       eventMix(200, '2026-11-27T10:20:00.000Z', 5_000, 201),
       // A redelivered slice of the first batch.
       eventMix(20, '2026-11-27T10:00:00.000Z', 5_000, 1),
     ];
-    const stored = [];
+    const stored: ShopEvent[] = [];
     const reports = [];
     for (const events of batches) {
-      const { report, kept } = checkBatch(ruleSet, events, { nowMs: NOW, seenIds });
-      seenIds.recordEvents(kept);
+      const { report, kept } = gate.check(events.map((event, i) => ({ value: encodeEvent(event).value, ref: `t/0@${i}` })));
+      gate.commit(kept);
       stored.push(...kept);
       reports.push(report);
     }
