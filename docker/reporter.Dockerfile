@@ -19,7 +19,7 @@ FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=384 REPORTER_PORT=3002 DATA_DIR=/data
+ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=384 REPORTER_PORT=3002 STORAGE_URL=file:///data
 WORKDIR /app
 COPY --from=build /repo/node_modules ./node_modules
 COPY --from=build /repo/dist/apps/reporter ./

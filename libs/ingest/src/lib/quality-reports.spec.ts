@@ -1,6 +1,6 @@
 import { encodeEvent, samplePageView, samplePurchase } from '@pipeline/events';
 import { defaultRuleSet, MessageQualityGate } from '@pipeline/quality';
-import { hourlyQualityReportKey, LocalFileSystemBackend, METRIC_TABLE_COLUMNS, metricTableKey, PartitionPath } from '@pipeline/storage';
+import { hourlyQualityReportKey, LocalFileSystemBackend, METRIC_TABLE_COLUMNS, metricTableKey, parseCsvObjects, PartitionPath } from '@pipeline/storage';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +35,8 @@ describe('quality reports on storage', () => {
     expect(merged?.summary.rowsEvaluated).toBe(4);
     // The replay kept one page view (its copy is a duplicate), the other batch its purchase; the first attempt is gone.
     expect(merged?.summary.rowsValid).toBe(2);
-    expect(await backend.exists(hourlyQualityReportKey(hour, 'csv'))).toBe(true);
+    const csv = parseCsvObjects((await backend.read(hourlyQualityReportKey(hour, 'csv'))).toString('utf8'));
+    expect(csv.map((row) => row['rule_id'])).toEqual(merged?.rules.map((rule) => rule.id));
     expect((await readHourlyQualityReport(backend, hour))?.summary.rowsEvaluated).toBe(4);
   });
 

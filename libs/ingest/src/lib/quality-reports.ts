@@ -1,4 +1,13 @@
-import { mergeReports, parseQualityReport, reportToCsv, reportToJson, withHourVolume, type DatasetRule, type QualityReport } from '@pipeline/quality';
+import {
+  mergeReports,
+  parseQualityReport,
+  REPORT_CSV_COLUMNS,
+  reportCsvRows,
+  reportToJson,
+  withHourVolume,
+  type DatasetRule,
+  type QualityReport,
+} from '@pipeline/quality';
 import {
   hourFolderKey,
   hourlyQualityReportKey,
@@ -9,6 +18,7 @@ import {
   qualityBatchReportKey,
   readIfExists,
   readMetricTable,
+  toCsv,
   type StorageBackend,
 } from '@pipeline/storage';
 
@@ -55,7 +65,7 @@ export async function rollupQualityHour(
     merged = withHourVolume(merged, options.datasetRules, { ...(await storedHourVolume(backend, hour)), nowMs: Date.parse(merged.generatedAt) });
   }
   await backend.writeAtomic(hourlyQualityReportKey(hour, 'json'), Buffer.from(reportToJson(merged), 'utf8'));
-  await backend.writeAtomic(hourlyQualityReportKey(hour, 'csv'), Buffer.from(reportToCsv(merged), 'utf8'));
+  await backend.writeAtomic(hourlyQualityReportKey(hour, 'csv'), Buffer.from(toCsv(REPORT_CSV_COLUMNS, reportCsvRows(merged)), 'utf8'));
   return { report: merged, superseded: await listingChanged(backend, prefix, keys, '.json') };
 }
 

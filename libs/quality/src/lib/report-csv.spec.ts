@@ -1,5 +1,5 @@
 import { buildReport, type RuleResult } from './quality-report';
-import { csvField, describeThreshold, REPORT_CSV_COLUMNS, reportToCsv, reportToJson } from './report-csv';
+import { describeThreshold, REPORT_CSV_COLUMNS, reportCsvRows, reportToJson } from './report-csv';
 
 const rule: RuleResult = {
   id: 'complete_page',
@@ -27,27 +27,18 @@ const report = buildReport({
   rules: [rule, { ...rule, id: 'freshness', description: 'fresh', threshold: { metric: 'age', min: null, max: 300 }, metricValue: 12.5, note: null }],
 });
 
-describe('reportToCsv', () => {
-  it('writes a fixed header and one RFC 4180 row per rule', () => {
-    const csv = reportToCsv(report);
-    const lines = csv.split('\r\n');
-    expect(lines[0]).toBe(REPORT_CSV_COLUMNS.join(','));
-    expect(lines[0]).toBe(
+describe('reportCsvRows', () => {
+  it('gives one row per rule in the fixed column order', () => {
+    expect(REPORT_CSV_COLUMNS.join(',')).toBe(
       'scope,window_start,window_end,rule_id,level,kind,severity,description,columns,evaluated,failed,pass_share,threshold,metric_value,status,samples,note',
     );
-    expect(csv.endsWith('\r\n')).toBe(true);
-    expect(csv).toContain(
-      'batch,2026-11-27T10:00:00.000Z,,complete_page,dataset,completeness,warn,"completeness: ""page"", present",page event_type,100,6,0.94,mostly>=0.95,,warn,id-1 id-2,"line one\nline two"\r\n',
-    );
-    expect(csv).toContain(',freshness,dataset,completeness,warn,fresh,page event_type,100,6,0.94,age<=300,12.5,warn,id-1 id-2,\r\n');
-  });
-
-  it('quotes only fields that need it', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('cr\rlf')).toBe('"cr\rlf"');
-    expect(csvField('')).toBe('');
+    const rows = reportCsvRows(report);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual([
+      'batch', '2026-11-27T10:00:00.000Z', '', 'complete_page', 'dataset', 'completeness', 'warn', 'completeness: "page", present',
+      'page event_type', '100', '6', '0.94', 'mostly>=0.95', '', 'warn', 'id-1 id-2', 'line one\nline two',
+    ]);
+    expect(rows[1].slice(3, 4).concat(rows[1].slice(12))).toEqual(['freshness', 'age<=300', '12.5', 'warn', 'id-1 id-2', '']);
   });
 
   it('describes thresholds', () => {

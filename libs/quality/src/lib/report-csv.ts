@@ -1,7 +1,7 @@
 import { isShareThreshold, type Threshold } from './rule.types';
 import type { QualityReport, RuleResult } from './quality-report';
 
-/** Fixed column order of reportToCsv; consumers may rely on it. */
+/** Fixed column order of a report as CSV (reportCsvRows); consumers may rely on it. */
 export const REPORT_CSV_COLUMNS = [
   'scope',
   'window_start',
@@ -22,11 +22,9 @@ export const REPORT_CSV_COLUMNS = [
   'note',
 ] as const;
 
-/** One row per rule, RFC 4180: CRLF line ends, fields with a comma, quote, CR or LF quoted, quotes doubled. */
-export function reportToCsv(report: QualityReport): string {
-  const lines = [REPORT_CSV_COLUMNS.join(',')];
-  for (const rule of report.rules) lines.push(csvRow(report, rule).map(csvField).join(','));
-  return lines.join('\r\n') + '\r\n';
+/** The report as CSV rows under REPORT_CSV_COLUMNS, one per rule (storage's CSV writer formats them). */
+export function reportCsvRows(report: QualityReport): string[][] {
+  return report.rules.map((rule) => csvRow(report, rule));
 }
 
 export function reportToJson(report: QualityReport): string {
@@ -61,8 +59,4 @@ export function describeThreshold(threshold: Threshold): string {
   const lower = threshold.min === null ? '' : `${threshold.min}<=`;
   const upper = threshold.max === null ? '' : `<=${threshold.max}`;
   return `${lower}${threshold.metric}${upper}`;
-}
-
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
