@@ -1,6 +1,18 @@
-import { SCHEMA_VERSION, type DeviceType, type LineItem, type ProductRef, type ShopEvent } from '@pipeline/events';
+import {
+  samplePageView,
+  samplePurchase,
+  type DeviceType,
+  type EventEnvelope,
+  type LineItem,
+  type PageViewEvent,
+  type ProductRef,
+  type ShopEvent,
+} from '@pipeline/events';
 
-/** Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures). */
+/**
+ * Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures), built on the
+ * contract's own samples (libs/events) with the fields these tests control set explicitly.
+ */
 
 export const PRODUCTS: readonly ProductRef[] = [
   { product_id: 'p-0001', name: 'Blue Mug', category: 'Home', price_cents: 1299, currency: 'USD' },
@@ -16,10 +28,10 @@ export interface EventSpec {
   device?: DeviceType;
 }
 
-function envelope(spec: EventSpec) {
-  return {
+/** The envelope fields of the contract's sample page view, with the ones a spec names. */
+function envelope(spec: EventSpec): Omit<EventEnvelope, 'event_type'> {
+  const sample = samplePageView({
     event_id: `00000000-0000-4000-8000-${String(spec.n).padStart(12, '0')}`,
-    schema_version: SCHEMA_VERSION,
     event_time: spec.time,
     user_id: spec.user ?? 'u-1',
     session_id: spec.session ?? 's-1',
@@ -27,7 +39,10 @@ function envelope(spec: EventSpec) {
     country: 'DE',
     page: '/p',
     referrer: null,
-  };
+  }) as Partial<PageViewEvent>;
+  delete sample.event_type;
+  delete sample.product;
+  return sample as Omit<EventEnvelope, 'event_type'>;
 }
 
 export const pageView = (spec: EventSpec, product: ProductRef | null = PRODUCTS[0]): ShopEvent => ({
@@ -59,15 +74,14 @@ export const removeFromCart = (spec: EventSpec, product = PRODUCTS[0], quantity 
 
 export function purchase(spec: EventSpec, lines: Array<[ProductRef, number]>): ShopEvent {
   const items: LineItem[] = lines.map(([p, quantity]) => ({ ...p, quantity }));
-  return {
+  return samplePurchase({
     ...envelope(spec),
-    event_type: 'purchase',
     order_id: `o-${spec.n}`,
     items,
     revenue_cents: items.reduce((sum, i) => sum + i.price_cents * i.quantity, 0),
     currency: 'USD',
     payment_method: 'card',
-  };
+  });
 }
 
 /** A small PRNG so "random" streams are the same on every run. */
