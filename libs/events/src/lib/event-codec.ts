@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EVENT_DTO_BY_TYPE } from './event.dto';
+import { EVENT_DTO_BY_TYPE, isEventType } from './event-kinds';
 import { isCertainlyValidEvent } from './event-fast-check';
-import { isEventType, SCHEMA_VERSION, type ShopEvent } from './event.types';
+import { SCHEMA_VERSION, type ShopEvent } from './event.types';
 
 export const EVENTS_TOPIC = 'ecommerce.events';
 export const DEAD_LETTER_TOPIC = 'ecommerce.events.dlq';
