@@ -1,6 +1,21 @@
-import { SCHEMA_VERSION, type DeviceType, type LineItem, type ProductRef, type ShopEvent } from '@pipeline/events';
+import {
+  lineItemsRevenueCents,
+  sampleAddToCart,
+  sampleEvent,
+  sampleRemoveFromCart,
+  sampleSearch,
+  SCHEMA_VERSION,
+  type DeviceType,
+  type EventEnvelope,
+  type LineItem,
+  type ProductRef,
+  type ShopEvent,
+} from '@pipeline/events';
 
-/** Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures). */
+/**
+ * Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures): the kinds'
+ * samples from @pipeline/events (the one event test factory) with an envelope numbered and timed per `EventSpec`.
+ */
 
 export const PRODUCTS: readonly ProductRef[] = [
   { product_id: 'p-0001', name: 'Blue Mug', category: 'Home', price_cents: 1299, currency: 'USD' },
@@ -16,7 +31,7 @@ export interface EventSpec {
   device?: DeviceType;
 }
 
-function envelope(spec: EventSpec) {
+function envelope(spec: EventSpec): Omit<EventEnvelope, 'event_type'> {
   return {
     event_id: `00000000-0000-4000-8000-${String(spec.n).padStart(12, '0')}`,
     schema_version: SCHEMA_VERSION,
@@ -30,44 +45,27 @@ function envelope(spec: EventSpec) {
   };
 }
 
-export const pageView = (spec: EventSpec, product: ProductRef | null = PRODUCTS[0]): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'page_view',
-  product,
-});
+export const pageView = (spec: EventSpec, product: ProductRef | null = PRODUCTS[0]): ShopEvent =>
+  sampleEvent('page_view', { ...envelope(spec), product });
 
-export const search = (spec: EventSpec, query = 'mug'): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'search',
-  query,
-  results_count: 3,
-});
+export const search = (spec: EventSpec, query = 'mug'): ShopEvent => sampleSearch({ ...envelope(spec), query, results_count: 3 });
 
-export const addToCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'add_to_cart',
-  product,
-  quantity,
-});
+export const addToCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent =>
+  sampleAddToCart({ ...envelope(spec), product, quantity });
 
-export const removeFromCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'remove_from_cart',
-  product,
-  quantity,
-});
+export const removeFromCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent =>
+  sampleRemoveFromCart({ ...envelope(spec), product, quantity });
 
 export function purchase(spec: EventSpec, lines: Array<[ProductRef, number]>): ShopEvent {
   const items: LineItem[] = lines.map(([p, quantity]) => ({ ...p, quantity }));
-  return {
+  return sampleEvent('purchase', {
     ...envelope(spec),
-    event_type: 'purchase',
     order_id: `o-${spec.n}`,
     items,
-    revenue_cents: items.reduce((sum, i) => sum + i.price_cents * i.quantity, 0),
+    revenue_cents: lineItemsRevenueCents(items),
     currency: 'USD',
     payment_method: 'card',
-  };
+  });
 }
 
 /** A small PRNG so "random" streams are the same on every run. */
