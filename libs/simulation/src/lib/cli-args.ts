@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@pipeline/events';
 import { FAULT_KINDS, isFaultKind, type FaultKind } from './faults';
 import { MAX_RATE, MIN_RATE, type Rate } from './rate-pacer';
 import type { SimulationOptions } from './simulation';
@@ -28,7 +29,7 @@ export function usage(program = 'generator'): string {
   return [
     `Usage: ${program} [options]`,
     '',
-    'Generates a seeded e-commerce clickstream (page_view, search, add_to_cart, remove_from_cart, purchase).',
+    `Generates a seeded e-commerce clickstream (${EVENT_TYPES.join(', ')}).`,
     '',
     'Options:',
     '  --count N            stop after N messages',
