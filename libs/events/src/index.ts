@@ -1,7 +1,11 @@
 export * from './lib/event.types';
+export * from './lib/event-kinds';
+export * from './lib/kinds/event-kind';
+export { ENVELOPE_KEYS, ENVELOPE_QUALITY_FIELDS, sampleEnvelope } from './lib/kinds/envelope';
 export * from './lib/event.dto';
 export * from './lib/event-codec';
 export * from './lib/event-fast-check';
 export * from './lib/event-columns';
+export * from './lib/event-row';
 export * from './lib/event.fixtures';
 export * from './lib/event-time-parsing';

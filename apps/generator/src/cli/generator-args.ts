@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@pipeline/events';
 import { FAULT_KINDS, isFaultKind, MAX_RATE, MIN_RATE, type FaultKind, type Rate, type SimulationOptions } from '@pipeline/simulation';
 
 /** What the generator CLI was asked to do. Unset limits mean "run until interrupted". */
@@ -26,7 +27,7 @@ export function usage(program = 'generator'): string {
   return [
     `Usage: ${program} [options]`,
     '',
-    'Generates a seeded e-commerce clickstream (page_view, search, add_to_cart, remove_from_cart, purchase).',
+    `Generates a seeded e-commerce clickstream (${EVENT_TYPES.join(', ')}).`,
     '',
     'Options:',
     '  --count N            stop after N messages',

@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EVENT_DTO_BY_TYPE } from './event.dto';
+import { EVENT_DTO_BY_TYPE, isEventType } from './event-kinds';
 import { isCertainlyValidEvent } from './event-fast-check';
-import { isEventType, SCHEMA_VERSION, type ShopEvent } from './event.types';
+import { SCHEMA_VERSION, type ShopEvent } from './event.types';
 
 export const HEADER_EVENT_TYPE = 'event-type';
 export const HEADER_SCHEMA_VERSION = 'schema-version';

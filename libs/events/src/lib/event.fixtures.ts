@@ -1,46 +1,42 @@
-import { SCHEMA_VERSION, type ShopEvent } from './event.types';
+import { EVENT_KINDS, eventKind, type EventOf, type EventType, type ShopEvent } from './event-kinds';
+import { removeFromCartKind, type AddToCartEvent, type RemoveFromCartEvent } from './kinds/cart';
+import type { SearchEvent } from './kinds/search';
 
 /**
- * Small hand-made events for tests across the workspace (valid against the contract).
+ * Small hand-made events for tests across the workspace (valid against the contract), built from each kind's
+ * `sample`: the one event test factory; the storage and quality test helpers build on it.
  * The generator builds realistic streams; these are for asserting exact outcomes.
  */
+export function sampleEvent<T extends EventType>(type: T, overrides: Partial<EventOf<T>> = {}): EventOf<T> {
+  return { ...eventKind(type).sample(), ...overrides };
+}
+
+/** One sample of every kind, in registry order. */
+export function sampleEventOfEachKind(): ShopEvent[] {
+  return EVENT_KINDS.map((kind) => kind.sample() as ShopEvent);
+}
+
+/** A deterministic, valid v4-shaped UUID per number. */
+export function sampleEventId(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
 export function samplePageView(overrides: Partial<ShopEvent> = {}): ShopEvent {
-  return {
-    event_id: '0b0e8a52-8c1f-4c2a-9d55-2d0e3f0a1b01',
-    event_type: 'page_view',
-    schema_version: SCHEMA_VERSION,
-    event_time: '2026-11-27T10:15:30.123Z',
-    user_id: 'u-0001',
-    session_id: 's-0001',
-    device: { type: 'mobile', os: 'iOS', browser: 'Safari' },
-    country: 'US',
-    page: '/product/p-0001',
-    referrer: null,
-    product: { product_id: 'p-0001', name: 'Blue Mug', category: 'Home', price_cents: 1299, currency: 'USD' },
-    ...overrides,
-  } as ShopEvent;
+  return { ...eventKind('page_view').sample(), ...overrides } as ShopEvent;
+}
+
+export function sampleSearch(overrides: Partial<SearchEvent> = {}): SearchEvent {
+  return sampleEvent('search', overrides);
+}
+
+export function sampleAddToCart(overrides: Partial<AddToCartEvent> = {}): AddToCartEvent {
+  return sampleEvent('add_to_cart', overrides);
+}
+
+export function sampleRemoveFromCart(overrides: Partial<RemoveFromCartEvent> = {}): RemoveFromCartEvent {
+  return { ...removeFromCartKind.sample(), ...overrides };
 }
 
 export function samplePurchase(overrides: Partial<ShopEvent> = {}): ShopEvent {
-  return {
-    event_id: '0b0e8a52-8c1f-4c2a-9d55-2d0e3f0a1b02',
-    event_type: 'purchase',
-    schema_version: SCHEMA_VERSION,
-    event_time: '2026-11-27T10:20:00.000Z',
-    user_id: 'u-0001',
-    session_id: 's-0001',
-    device: { type: 'mobile', os: 'iOS', browser: 'Safari' },
-    country: 'US',
-    page: '/checkout',
-    referrer: null,
-    order_id: 'o-0001',
-    items: [
-      { product_id: 'p-0001', name: 'Blue Mug', category: 'Home', price_cents: 1299, currency: 'USD', quantity: 2 },
-      { product_id: 'p-0002', name: 'Tea', category: 'Grocery', price_cents: 450, currency: 'USD', quantity: 1 },
-    ],
-    revenue_cents: 3048,
-    currency: 'USD',
-    payment_method: 'card',
-    ...overrides,
-  } as ShopEvent;
+  return { ...eventKind('purchase').sample(), ...overrides } as ShopEvent;
 }

@@ -1,12 +1,11 @@
 /**
- * The typed contract every app shares. Field names are snake_case because they are the wire format
- * (JSON on Kafka) and the column names in Parquet/CSV; renaming one is a schema change.
+ * The contract's shared vocabulary: allowed values and schema limits every kind may use. Field names are
+ * snake_case because they are the wire format (JSON on Kafka) and the column names in Parquet/CSV; renaming one
+ * is a schema change. Each event kind (its type, DTO, columns...) lives in its own module under `kinds/`, and
+ * `event-kinds.ts` is the registry of them (EVENT_TYPES, ShopEvent).
  */
 
 export const SCHEMA_VERSION = 1;
-
-export const EVENT_TYPES = ['page_view', 'search', 'add_to_cart', 'remove_from_cart', 'purchase'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
@@ -16,6 +15,11 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP'] as const;
 export type Currency = (typeof CURRENCIES)[number];
+
+/** Schema limits, not business rules: business bounds (price ceilings, clock skew) belong to the quality rules. */
+export const MAX_QUANTITY = 1_000;
+export const MAX_PRICE_CENTS = 100_000_000;
+export const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface Device {
   type: DeviceType;
@@ -36,63 +40,15 @@ export interface LineItem extends ProductRef {
   quantity: number;
 }
 
-export interface EventEnvelope {
-  event_id: string;
-  event_type: EventType;
-  schema_version: number;
-  /** ISO-8601 UTC with millisecond precision, e.g. 2026-11-27T16:49:01.123Z. */
-  event_time: string;
-  user_id: string;
-  session_id: string;
-  device: Device;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  page: string | null;
-  referrer: string | null;
-}
-
-export interface PageViewEvent extends EventEnvelope {
-  event_type: 'page_view';
-  /** Set on product detail pages, null on home/category/cart pages. */
-  product: ProductRef | null;
-}
-
-export interface SearchEvent extends EventEnvelope {
-  event_type: 'search';
-  query: string;
-  results_count: number;
-}
-
-export interface AddToCartEvent extends EventEnvelope {
-  event_type: 'add_to_cart';
-  product: ProductRef;
-  quantity: number;
-}
-
-export interface RemoveFromCartEvent extends EventEnvelope {
-  event_type: 'remove_from_cart';
-  product: ProductRef;
-  quantity: number;
-}
-
-export interface PurchaseEvent extends EventEnvelope {
-  event_type: 'purchase';
-  order_id: string;
-  items: LineItem[];
-  /** Always the exact sum of price_cents * quantity over items. */
-  revenue_cents: number;
-  currency: Currency;
-  payment_method: PaymentMethod;
-}
-
-export type ShopEvent = PageViewEvent | SearchEvent | AddToCartEvent | RemoveFromCartEvent | PurchaseEvent;
-
-export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
-}
-
 export function lineItemsRevenueCents(items: readonly LineItem[]): number {
   let total = 0;
   for (const item of items) total += item.price_cents * item.quantity;
   return total;
 }
+
+export type { EventEnvelope } from './kinds/envelope';
+export type { PageViewEvent } from './kinds/page-view';
+export type { SearchEvent } from './kinds/search';
+export type { AddToCartEvent, RemoveFromCartEvent } from './kinds/cart';
+export type { PurchaseEvent } from './kinds/purchase';
+export type { EventType, ShopEvent } from './event-kinds';

@@ -15,7 +15,7 @@ import {
   uniquenessRule,
   volumeRule,
 } from './dataset-rules';
-import { EVENT_FIELDS, lineItemsOf } from './event-fields';
+import { EVENT_FIELDS, eventFieldReader, eventTypesWithField, lineItemsOf } from './event-fields';
 import {
   allowedSetRule,
   consistencyRule,
@@ -64,9 +64,16 @@ export const DEFAULT_QUALITY_OPTIONS: Readonly<QualityOptions> = Object.freeze({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_ALPHA2 = /^[A-Z]{2}$/;
 
-const WITH_PRODUCT: readonly EventType[] = ['page_view', 'add_to_cart', 'remove_from_cart', 'purchase'];
-const CART: readonly EventType[] = ['add_to_cart', 'remove_from_cart'];
-const PURCHASE: readonly EventType[] = ['purchase'];
+// Which kinds a rule concerns follows from the kinds' own fields (their modules in libs/events), not from lists.
+/** Kinds with a price: a product, or purchase lines. */
+const WITH_PRICE: readonly EventType[] = eventTypesWithField('price_cents');
+/** Kinds that must carry a product (cart changes). */
+const WITH_REQUIRED_PRODUCT: readonly EventType[] = eventTypesWithField('product_id', (f) => f.required && f.read !== undefined);
+/** Kinds with a quantity: of the event (cart changes) or of its lines (purchase). */
+const WITH_QUANTITY: readonly EventType[] = eventTypesWithField('quantity');
+/** Kinds with line items (purchase). */
+const WITH_LINE_ITEMS: readonly EventType[] = eventTypesWithField('items_json');
+const WITH_PAYMENT: readonly EventType[] = eventTypesWithField('payment_method');
 
 type Loose = Record<string, unknown>;
 const productOf = (event: ShopEvent) => (event as unknown as Loose)['product'] as Loose | null | undefined;
@@ -99,18 +106,18 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'allowed_currency',
       description: 'allowed values: currency',
       column: 'currency',
-      appliesTo: WITH_PRODUCT,
+      appliesTo: WITH_PRICE,
       values: CURRENCIES,
-      read: (e) => (e.event_type === 'purchase' ? e.currency : productOf(e)?.['currency']),
+      read: eventFieldReader('currency'),
       readItem: (item) => item.currency,
     }),
     allowedSetRule({
       id: 'allowed_payment_method',
       description: 'allowed values: payment method',
       column: 'payment_method',
-      appliesTo: PURCHASE,
+      appliesTo: WITH_PAYMENT,
       values: PAYMENT_METHODS,
-      read: (e) => (e.event_type === 'purchase' ? e.payment_method : undefined),
+      read: eventFieldReader('payment_method'),
     }),
     allowedSetRule({
       id: 'supported_schema_version',
@@ -123,7 +130,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'price_range',
       description: 'price range',
       column: 'price_cents',
-      appliesTo: WITH_PRODUCT,
+      appliesTo: WITH_PRICE,
       min: 1,
       max: options.maxPriceCents,
       read: (e) => productOf(e)?.['price_cents'],
@@ -133,10 +140,10 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'quantity_range',
       description: 'quantity range',
       column: 'quantity',
-      appliesTo: [...CART, ...PURCHASE],
+      appliesTo: WITH_QUANTITY,
       min: 1,
       max: options.maxQuantity,
-      read: (e) => (e.event_type === 'add_to_cart' || e.event_type === 'remove_from_cart' ? e.quantity : undefined),
+      read: eventFieldReader('quantity'),
       readItem: (item) => item.quantity,
     }),
     timestampRangeRule({
@@ -167,7 +174,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'revenue_matches_items',
       description: 'consistency: purchase revenue equals the sum of its lines',
       columns: ['revenue_cents', 'items_json'],
-      appliesTo: PURCHASE,
+      appliesTo: WITH_LINE_ITEMS,
       check: (e) => {
         const items = lineItemsOf(e);
         if (e.event_type !== 'purchase' || !items) return undefined;
@@ -179,7 +186,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'cart_has_product',
       description: 'consistency: cart events carry a product',
       columns: ['product_id'],
-      appliesTo: CART,
+      appliesTo: WITH_REQUIRED_PRODUCT,
       check: (e) => {
         const id = productOf(e)?.['product_id'];
         return typeof id === 'string' && id !== '' ? undefined : `${e.event_type} without a product`;
@@ -189,7 +196,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
       id: 'purchase_currency_matches_items',
       description: 'consistency: purchase currency equals its lines currency',
       columns: ['currency', 'items_json'],
-      appliesTo: PURCHASE,
+      appliesTo: WITH_LINE_ITEMS,
       check: (e) => {
         const items = lineItemsOf(e);
         if (e.event_type !== 'purchase' || !items) return undefined;
@@ -225,7 +232,7 @@ export function defaultDatasetRules(overrides: Partial<QualityOptions> = {}): Da
       id: 'complete_product_on_cart',
       description: 'completeness: cart events have a product',
       column: 'product_id',
-      appliesTo: CART,
+      appliesTo: WITH_REQUIRED_PRODUCT,
       mostly: 1,
     }),
     completenessRule({

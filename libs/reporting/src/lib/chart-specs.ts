@@ -1,3 +1,4 @@
+import { EVENT_KINDS } from '@pipeline/events';
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import { formatCount, formatCountTick, formatMoneyCents, formatMoneyTick, formatPercent } from './number-format';
 import type { ReportSnapshot } from './report-store';
@@ -34,26 +35,15 @@ export const PALETTE = {
   quality: '#59a14f',
   validRows: '#76b7b2',
   neutral: '#bab0ac',
-  eventTypes: {
-    page_view: '#4e79a7',
-    search: '#76b7b2',
-    add_to_cart: '#edc948',
-    remove_from_cart: '#e15759',
-    purchase: '#59a14f',
-  } as Record<string, string>,
+  /** Each event kind's colour, from its module in libs/events. */
+  eventTypes: Object.fromEntries(EVENT_KINDS.map((kind) => [kind.type, kind.colour])) as Record<string, string>,
   text: '#333333',
   grid: '#e6e6e6',
 } as const;
 
 export const CHART_FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif";
 
-const EVENT_TYPE_LABELS: Record<string, string> = {
-  page_view: 'Page view',
-  search: 'Search',
-  add_to_cart: 'Add to cart',
-  remove_from_cart: 'Remove from cart',
-  purchase: 'Purchase',
-};
+const EVENT_TYPE_LABELS: Record<string, string> = Object.fromEntries(EVENT_KINDS.map((kind) => [kind.type, kind.label]));
 
 const STAGE_LABELS: Record<string, string> = {
   viewed: 'Viewed a page',

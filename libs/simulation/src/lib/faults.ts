@@ -1,4 +1,4 @@
-import { encodeEvent, HEADER_EVENT_TYPE, type RejectReason, type ShopEvent } from '@pipeline/events';
+import { encodeEvent, eventKind, HEADER_EVENT_TYPE, type RejectReason, type ShopEvent } from '@pipeline/events';
 import type { Product } from './catalog';
 import { SHOP_CURRENCY } from './catalog';
 import type { SeededRandom } from './random';
@@ -193,7 +193,7 @@ export class FaultInjector {
     if (product) {
       options.push(['product.price_cents', () => (product['price_cents'] = dollars(product['price_cents'] as number))]);
     }
-    if (event.event_type === 'add_to_cart' || event.event_type === 'remove_from_cart') {
+    if ('quantity' in event) {
       options.push(['quantity', () => (plain['quantity'] = String(event.quantity))]);
     }
     if (event.event_type === 'search') {
@@ -278,19 +278,10 @@ export class FaultInjector {
   }
 }
 
-/** The fields, beyond the envelope, that an event of this type must have non-null. */
+/** The fields, beyond the envelope, that an event of this type must have non-null (from the kind's module). */
 function typeFields(event: ShopEvent): string[] {
-  switch (event.event_type) {
-    case 'page_view':
-      return [];
-    case 'search':
-      return ['query', 'results_count'];
-    case 'add_to_cart':
-    case 'remove_from_cart':
-      return ['product', 'quantity'];
-    case 'purchase':
-      return ['order_id', 'items', 'revenue_cents', 'payment_method'];
-  }
+  const kind = eventKind(event.event_type);
+  return kind.keys.filter((key) => !kind.nullableKeys.includes(key));
 }
 
 /** The classic wrong type: money as a decimal string ("12.99") instead of integer cents. */

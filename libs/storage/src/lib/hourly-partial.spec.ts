@@ -1,12 +1,17 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   computeHourlyPartials,
   computePartial,
   emptyPartial,
   mergePartials,
+  ordersOf,
+  PARTIAL_FORMAT,
   parsePartial,
   serializePartial,
   sessionsAtStage,
 } from './hourly-partial';
+import { hourlyMetricTables, metricTableCsv } from './metric-tables';
 import { PartitionPath } from './partition-path';
 import { addToCart, eventStream, pageView, purchase, PRODUCTS, removeFromCart, search } from './testing/event-factory';
 
@@ -34,15 +39,11 @@ describe('hourly partials', () => {
       hour: 'year=2026/month=11/day=27/hour=10',
       events: 6,
       events_by_type: { page_view: 2, search: 1, add_to_cart: 1, remove_from_cart: 1, purchase: 1 },
-      page_views: 2,
-      searches: 1,
-      add_to_carts: 1,
-      remove_from_carts: 1,
-      orders: 1,
       units: 4,
       revenue_cents: 1299 + 30,
       users: ['u-s-1', 'u-s-2'],
     });
+    expect(ordersOf(p)).toBe(1);
     expect({ ...p.sessions }).toEqual({ 's-1': 1 | 2 | 4, 's-2': 0 });
     expect({ ...p.products['p-0001'] }).toEqual({
       product_id: 'p-0001', name: 'Blue Mug', category: 'Home', views: 1, add_to_carts: 1, units: 1, revenue_cents: 1299,
@@ -108,6 +109,29 @@ describe('hourly partials', () => {
     expect(() => mergePartials([])).toThrow();
     expect(mergePartials([], String(HOUR)).events).toBe(0);
     expect(() => parsePartial('{"format":99}')).toThrow(/format/);
+  });
+
+  it('read a partial of the previous format (per-kind counters beside events_by_type) as the current one', () => {
+    // Written by format 1's code for the six events of the first test (testing/partial-format-1.json).
+    const old = readFileSync(path.join(__dirname, 'testing', 'partial-format-1.json'));
+    expect(JSON.parse(old.toString())).toMatchObject({ format: 1, page_views: 2, orders: 1 });
+    const [mug, tea] = PRODUCTS;
+    const current = computePartial(HOUR, [
+      pageView(at(1, 0)),
+      pageView(at(2, 1), null),
+      search(at(3, 2, 's-2')),
+      addToCart(at(4, 3), mug, 2),
+      removeFromCart(at(5, 4), mug),
+      purchase(at(6, 5, 's-1', 'mobile'), [[mug, 1], [tea, 3]]),
+    ]);
+    const upgraded = parsePartial(old);
+    expect(upgraded.format).toBe(PARTIAL_FORMAT);
+    expect(serializePartial(upgraded).toString()).toBe(serializePartial(current).toString());
+    expect(hourlyMetricTables(upgraded).map(metricTableCsv)).toEqual(hourlyMetricTables(current).map(metricTableCsv));
+    // Old and new files of one hour merge (a rollup over an hour written before and after the upgrade).
+    expect(serializePartial(mergePartials([upgraded, current])).toString()).toBe(
+      serializePartial(mergePartials([current, current])).toString(),
+    );
   });
 
   it('count a session named __proto__ like any other', () => {

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, eventTimeMillis, type EventType, type ShopEvent } from '@pipeline/events';
+import { byEventType, EVENT_TYPES, eventTimeMillis, type EventType, type ShopEvent } from '@pipeline/events';
 import { PartitionPath } from './partition-path';
 
 /**
@@ -7,7 +7,12 @@ import { PartitionPath } from './partition-path';
  * One partial is stored beside each raw file, so a rollup never needs in-memory state that a crash could lose.
  */
 
-export const PARTIAL_FORMAT = 1;
+export const PARTIAL_FORMAT = 2;
+/**
+ * Format 1 also held one counter per kind (page_views ... orders) beside events_by_type, which always had the
+ * same figures; format 2 keeps only events_by_type, so a new kind needs no new field. Format 1 files still read.
+ */
+export const PREVIOUS_PARTIAL_FORMAT = 1;
 
 /**
  * Funnel stages as bit flags per session, merged by OR. A session counts at a stage for an hour if, in that
@@ -53,12 +58,8 @@ export interface HourlyPartial {
   /** PartitionPath string of the hour, e.g. "year=2026/month=11/day=27/hour=09". */
   hour: string;
   events: number;
+  /** Events of each kind; `purchase` is the number of orders. */
   events_by_type: Record<EventType, number>;
-  page_views: number;
-  searches: number;
-  add_to_carts: number;
-  remove_from_carts: number;
-  orders: number;
   units: number;
   revenue_cents: number;
   /** Distinct user ids, sorted. */
@@ -75,12 +76,7 @@ export function emptyPartial(hour: PartitionPath | string): HourlyPartial {
     format: PARTIAL_FORMAT,
     hour: String(hour),
     events: 0,
-    events_by_type: Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>,
-    page_views: 0,
-    searches: 0,
-    add_to_carts: 0,
-    remove_from_carts: 0,
-    orders: 0,
+    events_by_type: byEventType(() => 0),
     units: 0,
     revenue_cents: 0,
     users: [],
@@ -136,27 +132,19 @@ class PartialBuilder {
     p.sessions[event.session_id] ??= 0;
     const device = (p.devices[event.device.type] ??= { events: 0, orders: 0, revenue_cents: 0 });
     device.events++;
+    // Kinds that feed product, revenue and funnel figures; every kind is counted in events_by_type above.
     switch (event.event_type) {
       case 'page_view':
-        p.page_views++;
         if (event.product) {
           productOf(p, event.product).views++;
           this.reach(event.session_id, 'viewed');
         }
         break;
-      case 'search':
-        p.searches++;
-        break;
       case 'add_to_cart':
-        p.add_to_carts++;
         productOf(p, event.product).add_to_carts++;
         this.reach(event.session_id, 'added_to_cart');
         break;
-      case 'remove_from_cart':
-        p.remove_from_carts++;
-        break;
       case 'purchase':
-        p.orders++;
         p.revenue_cents += event.revenue_cents;
         device.orders++;
         device.revenue_cents += event.revenue_cents;
@@ -223,11 +211,6 @@ export function mergePartials(partials: readonly HourlyPartial[], hour?: string)
     if (p.hour !== targetHour) throw new Error(`cannot merge partial of ${p.hour} into ${targetHour}`);
     out.events += p.events;
     for (const type of EVENT_TYPES) out.events_by_type[type] += p.events_by_type[type] ?? 0;
-    out.page_views += p.page_views;
-    out.searches += p.searches;
-    out.add_to_carts += p.add_to_carts;
-    out.remove_from_carts += p.remove_from_carts;
-    out.orders += p.orders;
     out.units += p.units;
     out.revenue_cents += p.revenue_cents;
     for (const user of p.users) users.add(user);
@@ -252,6 +235,11 @@ export function mergePartials(partials: readonly HourlyPartial[], hour?: string)
     }
   }
   return canonical({ ...out, users: [...users] });
+}
+
+/** Orders of the hour: its purchase events. */
+export function ordersOf(partial: HourlyPartial): number {
+  return partial.events_by_type.purchase ?? 0;
 }
 
 /** Sessions that reached a funnel stage in the hour. */
@@ -289,7 +277,26 @@ export function serializePartial(partial: HourlyPartial): Buffer {
 
 export function parsePartial(bytes: Uint8Array | string): HourlyPartial {
   const parsed = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8')) as HourlyPartial;
-  if (parsed?.format !== PARTIAL_FORMAT) throw new Error(`unsupported partial format ${String(parsed?.format)}`);
+  const format: unknown = parsed?.format;
+  if (format !== PARTIAL_FORMAT && format !== PREVIOUS_PARTIAL_FORMAT) throw new Error(`unsupported partial format ${String(format)}`);
   PartitionPath.parse(parsed.hour);
-  return parsed;
+  return format === PARTIAL_FORMAT ? parsed : fromPreviousFormat(parsed);
+}
+
+/** A format-1 partial as format 2: the same figures without its per-kind counters (events_by_type has them). */
+function fromPreviousFormat(old: HourlyPartial): HourlyPartial {
+  const { hour, events, events_by_type, units, revenue_cents, users, sessions, products, categories, devices } = old;
+  return {
+    format: PARTIAL_FORMAT,
+    hour,
+    events,
+    events_by_type: { ...byEventType(() => 0), ...events_by_type },
+    units,
+    revenue_cents,
+    users,
+    sessions,
+    products,
+    categories,
+    devices,
+  };
 }

@@ -1,6 +1,6 @@
-import { EVENT_TYPES } from '@pipeline/events';
+import { EVENT_KINDS, EVENT_TYPES } from '@pipeline/events';
 import { toCsv } from './csv';
-import { FUNNEL_STAGES, sessionsAtStage, type HourlyPartial } from './hourly-partial';
+import { FUNNEL_STAGES, ordersOf, sessionsAtStage, type HourlyPartial } from './hourly-partial';
 import { formatCents, formatRatio } from './money';
 import { encodeParquet, type ParquetColumn, type ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
@@ -44,11 +44,8 @@ export const METRIC_TABLE_COLUMNS: Record<MetricTableName, readonly MetricColumn
     count('events'),
     count('sessions'),
     count('users'),
-    count('page_views'),
-    count('searches'),
-    count('add_to_carts'),
-    count('remove_from_carts'),
-    count('orders'),
+    /** One count per event kind (its `countColumn`: page_views ... orders), in registry order. */
+    ...EVENT_KINDS.map((kind) => count(kind.countColumn)),
     count('units'),
     count('revenue_cents'),
     text('revenue'),
@@ -84,6 +81,7 @@ const byRevenueThenKey =
 export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
   const h = PartitionPath.parse(partial.hour).toIsoString();
   const sessions = Object.keys(partial.sessions).length;
+  const orders = ordersOf(partial);
   const table = (name: MetricTableName, rows: MetricRow[]): MetricTable => ({ name, columns: METRIC_TABLE_COLUMNS[name], rows });
   return [
     table('summary', [
@@ -92,16 +90,12 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
         events: partial.events,
         sessions,
         users: partial.users.length,
-        page_views: partial.page_views,
-        searches: partial.searches,
-        add_to_carts: partial.add_to_carts,
-        remove_from_carts: partial.remove_from_carts,
-        orders: partial.orders,
+        ...Object.fromEntries(EVENT_KINDS.map((kind) => [kind.countColumn, partial.events_by_type[kind.type] ?? 0])),
         units: partial.units,
         revenue_cents: partial.revenue_cents,
         revenue: formatCents(partial.revenue_cents),
-        avg_order_value: formatRatio(partial.revenue_cents, partial.orders * 100, 2),
-        conversion_rate: sessions === 0 ? formatRatio(0, 1, 4) : formatRatio(partial.orders, sessions, 4),
+        avg_order_value: formatRatio(partial.revenue_cents, orders * 100, 2),
+        conversion_rate: sessions === 0 ? formatRatio(0, 1, 4) : formatRatio(orders, sessions, 4),
       },
     ]),
     table(

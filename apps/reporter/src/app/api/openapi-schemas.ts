@@ -1,4 +1,5 @@
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
+import { EVENT_TYPES } from '@pipeline/events';
 
 type SchemaObject = ApiResponseSchemaHost['schema'];
 
@@ -18,7 +19,7 @@ export const SUMMARY_SCHEMA: SchemaObject = {
     events: integer,
     eventsByType: {
       type: 'object',
-      properties: { page_view: integer, search: integer, add_to_cart: integer, remove_from_cart: integer, purchase: integer },
+      properties: Object.fromEntries(EVENT_TYPES.map((type) => [type, integer])),
     },
     orders: integer,
     units: integer,

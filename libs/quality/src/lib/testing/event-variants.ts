@@ -1,8 +1,11 @@
 import {
+  sampleAddToCart,
+  sampleEventId,
   samplePageView,
   samplePurchase,
+  sampleRemoveFromCart,
+  sampleSearch,
   type AddToCartEvent,
-  type EventEnvelope,
   type PageViewEvent,
   type PurchaseEvent,
   type RemoveFromCartEvent,
@@ -11,14 +14,12 @@ import {
 } from '@pipeline/events';
 
 /**
- * Contract-valid events of every kind for tests and the benchmark, built from the shared fixtures
- * (samplePageView / samplePurchase) so they move with the contract.
+ * Contract-valid events of every kind for tests and the benchmark: thin names over the one event test factory,
+ * the kinds' samples in @pipeline/events (sampleSearch...), so they move with the contract.
  */
 
 /** A deterministic, valid v4-shaped UUID per number. */
-export function uuidFor(n: number): string {
-  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-}
+export const uuidFor = sampleEventId;
 
 export function pageView(overrides: Partial<PageViewEvent> = {}): PageViewEvent {
   return { ...(samplePageView() as PageViewEvent), ...overrides };
@@ -28,34 +29,10 @@ export function purchase(overrides: Partial<PurchaseEvent> = {}): PurchaseEvent 
   return { ...(samplePurchase() as PurchaseEvent), ...overrides };
 }
 
-function envelope(): Omit<EventEnvelope, 'event_type'> {
-  const view = pageView();
-  return {
-    event_id: view.event_id,
-    schema_version: view.schema_version,
-    event_time: view.event_time,
-    user_id: view.user_id,
-    session_id: view.session_id,
-    device: { ...view.device },
-    country: view.country,
-    page: view.page,
-    referrer: view.referrer,
-  };
-}
-
-export function search(overrides: Partial<SearchEvent> = {}): SearchEvent {
-  return { ...envelope(), event_type: 'search', page: '/search', query: 'blue mug', results_count: 12, ...overrides };
-}
-
-export function addToCart(overrides: Partial<AddToCartEvent> = {}): AddToCartEvent {
-  const product = pageView().product;
-  if (!product) throw new Error('fixture page view lost its product');
-  return { ...envelope(), event_type: 'add_to_cart', product, quantity: 2, ...overrides };
-}
-
-export function removeFromCart(overrides: Partial<RemoveFromCartEvent> = {}): RemoveFromCartEvent {
-  return { ...addToCart(), event_type: 'remove_from_cart', quantity: 1, ...overrides };
-}
+export const search = (overrides: Partial<SearchEvent> = {}): SearchEvent => sampleSearch(overrides);
+export const addToCart = (overrides: Partial<AddToCartEvent> = {}): AddToCartEvent => sampleAddToCart(overrides);
+export const removeFromCart = (overrides: Partial<RemoveFromCartEvent> = {}): RemoveFromCartEvent =>
+  sampleRemoveFromCart(overrides);
 
 const MAKERS: readonly ((n: number, time: string) => ShopEvent)[] = [
   (n, time) => pageView({ event_id: uuidFor(n), event_time: time }),

@@ -1,17 +1,20 @@
 import {
-  samplePageView,
-  samplePurchase,
+  lineItemsRevenueCents,
+  sampleAddToCart,
+  sampleEvent,
+  sampleRemoveFromCart,
+  sampleSearch,
+  SCHEMA_VERSION,
   type DeviceType,
   type EventEnvelope,
   type LineItem,
-  type PageViewEvent,
   type ProductRef,
   type ShopEvent,
 } from '@pipeline/events';
 
 /**
- * Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures), built on the
- * contract's own samples (libs/events) with the fields these tests control set explicitly.
+ * Deterministic events of every kind for the storage tests (no faker: exact, reproducible figures): the kinds'
+ * samples from @pipeline/events (the one event test factory) with an envelope numbered and timed per `EventSpec`.
  */
 
 export const PRODUCTS: readonly ProductRef[] = [
@@ -28,10 +31,10 @@ export interface EventSpec {
   device?: DeviceType;
 }
 
-/** The envelope fields of the contract's sample page view, with the ones a spec names. */
 function envelope(spec: EventSpec): Omit<EventEnvelope, 'event_type'> {
-  const sample = samplePageView({
+  return {
     event_id: `00000000-0000-4000-8000-${String(spec.n).padStart(12, '0')}`,
+    schema_version: SCHEMA_VERSION,
     event_time: spec.time,
     user_id: spec.user ?? 'u-1',
     session_id: spec.session ?? 's-1',
@@ -39,46 +42,27 @@ function envelope(spec: EventSpec): Omit<EventEnvelope, 'event_type'> {
     country: 'DE',
     page: '/p',
     referrer: null,
-  }) as Partial<PageViewEvent>;
-  delete sample.event_type;
-  delete sample.product;
-  return sample as Omit<EventEnvelope, 'event_type'>;
+  };
 }
 
-export const pageView = (spec: EventSpec, product: ProductRef | null = PRODUCTS[0]): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'page_view',
-  product,
-});
+export const pageView = (spec: EventSpec, product: ProductRef | null = PRODUCTS[0]): ShopEvent =>
+  sampleEvent('page_view', { ...envelope(spec), product });
 
-export const search = (spec: EventSpec, query = 'mug'): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'search',
-  query,
-  results_count: 3,
-});
+export const search = (spec: EventSpec, query = 'mug'): ShopEvent => sampleSearch({ ...envelope(spec), query, results_count: 3 });
 
-export const addToCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'add_to_cart',
-  product,
-  quantity,
-});
+export const addToCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent =>
+  sampleAddToCart({ ...envelope(spec), product, quantity });
 
-export const removeFromCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent => ({
-  ...envelope(spec),
-  event_type: 'remove_from_cart',
-  product,
-  quantity,
-});
+export const removeFromCart = (spec: EventSpec, product = PRODUCTS[0], quantity = 1): ShopEvent =>
+  sampleRemoveFromCart({ ...envelope(spec), product, quantity });
 
 export function purchase(spec: EventSpec, lines: Array<[ProductRef, number]>): ShopEvent {
   const items: LineItem[] = lines.map(([p, quantity]) => ({ ...p, quantity }));
-  return samplePurchase({
+  return sampleEvent('purchase', {
     ...envelope(spec),
     order_id: `o-${spec.n}`,
     items,
-    revenue_cents: items.reduce((sum, i) => sum + i.price_cents * i.quantity, 0),
+    revenue_cents: lineItemsRevenueCents(items),
     currency: 'USD',
     payment_method: 'card',
   });
