@@ -93,6 +93,11 @@ export class DurableEventIdIndex {
     this.evict(starts);
   }
 
+  /** True when the id is stored in the hour of `eventTimeMs` (as of the last `refresh` of that hour). */
+  has(eventId: string, eventTimeMs: number): boolean {
+    return this.hours.get(PartitionPath.fromEventTime(eventTimeMs).startMs)?.ids.has(eventId) ?? false;
+  }
+
   /**
    * Indices of the events whose id is already stored, or repeats an earlier event of the same list. Exact for the
    * hours `refresh` loaded; an event of an hour not loaded counts as new.
