@@ -12,4 +12,7 @@ export * from './lib/csv';
 export * from './lib/metric-tables';
 export * from './lib/metrics-rollup';
 export * from './lib/partitioned-event-sink';
+export * from './lib/event-id-set';
+export * from './lib/event-id-file';
+export * from './lib/durable-event-id-index';
 export * from './lib/storage-readers';

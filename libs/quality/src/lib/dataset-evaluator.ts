@@ -16,6 +16,8 @@ export interface DatasetRun {
   results: RuleResult[];
   /** Rows (ascending) failing an error-severity row-level rule, e.g. duplicates; the caller may drop them. */
   blockingRows: number[];
+  /** For each blocking row, the kind of the first error rule that blocked it (e.g. `uniqueness`): the DLQ reason. */
+  blockingKinds: Map<number, string>;
 }
 
 export interface DatasetRunOptions {
@@ -31,7 +33,7 @@ export function runDatasetRules(
 ): DatasetRun {
   assertValidRules(rules);
   const sampleLimit = options.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
-  const blocking = new Set<number>();
+  const blocking = new Map<number, string>();
   const results = rules.map((rule) => {
     let measurement: DatasetMeasurement | { error: string };
     try {
@@ -40,11 +42,11 @@ export function runDatasetRules(
       measurement = { error: error instanceof Error ? error.message : String(error) };
     }
     if ('failedRows' in measurement && rule.severity === 'error') {
-      for (const row of measurement.failedRows) blocking.add(row);
+      for (const row of measurement.failedRows) if (!blocking.has(row)) blocking.set(row, rule.kind);
     }
     return resultOf(rule, measurement, data, sampleLimit);
   });
-  return { results, blockingRows: [...blocking].sort((a, b) => a - b) };
+  return { results, blockingRows: [...blocking.keys()].sort((a, b) => a - b), blockingKinds: blocking };
 }
 
 function resultOf(

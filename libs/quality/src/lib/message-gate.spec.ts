@@ -16,16 +16,16 @@ function pageView(n: number): ShopEvent {
 describe('MessageQualityGate', () => {
   const gate = () => new MessageQualityGate(defaultRuleSet(), { now: () => NOW });
 
-  it('keeps clean events and reports no failures', () => {
-    const result = gate().check([message(pageView(1)), message(pageView(2))]);
+  it('keeps clean events and reports no failures', async () => {
+    const result = await gate().check([message(pageView(1)), message(pageView(2))]);
     expect(result.kept).toHaveLength(2);
     expect(result.rejected).toEqual([]);
     expect(result.report.summary.rowsEvaluated).toBe(2);
     expect(result.report.summary.rowsValid).toBe(2);
   });
 
-  it('rejects contract violations with the contract reason and counts them in the report', () => {
-    const result = gate().check([message('{"event_id":'), message(Buffer.from([0xff, 0xfe])), message(pageView(3))]);
+  it('rejects contract violations with the contract reason and counts them in the report', async () => {
+    const result = await gate().check([message('{"event_id":'), message(Buffer.from([0xff, 0xfe])), message(pageView(3))]);
     expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
       [0, 'invalid_json'],
       [1, 'invalid_utf8'],
@@ -35,30 +35,41 @@ describe('MessageQualityGate', () => {
     expect(result.report.summary.rowsValid).toBe(1);
   });
 
-  it('rejects a record rule failure (revenue not the sum of its lines) as quality_rule', () => {
+  it('rejects a record rule failure (revenue not the sum of its lines) as quality_rule', async () => {
     const bad = samplePurchase({ revenue_cents: 1, event_time: '2026-11-27T10:20:00.000Z' } as Partial<ShopEvent>);
-    const result = gate().check([message(bad)]);
+    const result = await gate().check([message(bad)]);
     expect(result.rejected).toHaveLength(1);
     expect(result.rejected[0].reason).toBe('quality_rule');
     expect(result.rejected[0].details.join(' ')).toContain('revenue_matches_items');
   });
 
-  it('rejects duplicates within a batch and, after commit, across batches of the hour', () => {
+  it('rejects duplicates within a batch and, after commit, across batches of the hour', async () => {
     const g = gate();
-    const first = g.check([message(pageView(4)), message(pageView(4))]);
+    const first = await g.check([message(pageView(4)), message(pageView(4))]);
     expect(first.kept).toHaveLength(1);
-    expect(first.rejected).toEqual([expect.objectContaining({ index: 1, reason: 'dataset_rule' })]);
+    expect(first.rejected).toEqual([expect.objectContaining({ index: 1, reason: 'duplicate_event_id' })]);
 
     // While the first chunk is in flight, a copy arriving on another partition is a duplicate...
-    expect(g.check([message(pageView(4))]).rejected).toHaveLength(1);
+    expect((await g.check([message(pageView(4))])).rejected).toHaveLength(1);
     // ...but if that chunk is aborted (its write failed; Kafka redelivers it), the redelivery is not its own duplicate.
     g.abort(first.kept);
-    const retried = g.check([message(pageView(4))]);
+    const retried = await g.check([message(pageView(4))]);
     expect(retried.kept).toHaveLength(1);
 
     g.commit(retried.kept);
-    const later = g.check([message(pageView(4)), message(pageView(5))]);
+    const later = await g.check([message(pageView(4)), message(pageView(5))]);
     expect(later.kept.map((e) => e.event_id)).toEqual([pageView(5).event_id]);
-    expect(later.rejected[0]).toMatchObject({ index: 0, reason: 'dataset_rule' });
+    expect(later.rejected[0]).toMatchObject({ index: 0, reason: 'duplicate_event_id' });
+    expect(later.report.rules.find((r) => r.id === 'unique_event_id')).toMatchObject({ failed: 1, status: 'fail' });
+  });
+
+  it('judges "in the future" against the message\'s own Kafka timestamp when it has one', async () => {
+    // An event 2 h ahead of the time it was produced: wall clock (NOW) says fine, its ingest time says future.
+    const replayed = samplePageView({ event_id: '0b0e8a52-8c1f-4c2a-9d55-000000000009', event_time: '2026-11-27T06:00:00.000Z' });
+    const producedAt = Date.parse('2026-11-27T04:00:00.000Z');
+    const result = await gate().check([{ ...message(replayed), timestampMs: producedAt }]);
+    expect(result.rejected).toEqual([expect.objectContaining({ reason: 'quality_rule' })]);
+    expect(result.rejected[0].details.join(' ')).toMatch(/in the future/);
+    expect((await gate().check([message(replayed)])).kept).toHaveLength(1);
   });
 });

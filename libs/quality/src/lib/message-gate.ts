@@ -5,19 +5,24 @@ import { runDatasetRules } from './dataset-evaluator';
 import { compileRecordRules, failureReasons, hasBlockingFailure, type CompiledRecordRules } from './record-evaluator';
 import type { QualityReport } from './quality-report';
 import { QualityTally } from './quality-tally';
-import type { RuleSet } from './rule.types';
-import { HOUR_MS, HourlySeenIds } from './seen-ids';
+import type { RuleSet, StoredEventIds } from './rule.types';
+import { HourlySeenIds } from './seen-ids';
 
 export interface GateMessage {
   value: Buffer | null;
   /** Where the message came from, e.g. `ecommerce.events/1@20417`: the sample id when it has no event_id. */
   ref: string;
+  /** When the message reached the pipeline (Kafka timestamp): the reference for "in the future" / "too old". */
+  timestampMs?: number;
 }
 
 export interface GateRejection {
   /** Index of the message in the checked list. */
   index: number;
-  /** The DLQ reason: a contract reason (invalid_json, schema_violation, ...), `quality_rule` or `dataset_rule`. */
+  /**
+   * The DLQ reason: a contract reason (invalid_json, schema_violation, ...), `quality_rule`, `duplicate_event_id`
+   * (the id is already stored, or repeats an earlier message) or `dataset_rule`.
+   */
   reason: string;
   details: string[];
 }
@@ -28,10 +33,36 @@ export interface GateResult {
   report: QualityReport;
 }
 
+/**
+ * The ids the lake already holds (DurableEventIdIndex in production). `refresh` brings the hours of the given
+ * events up to date before a batch is judged; `recordCommitted` tells it a batch is durable and committed.
+ */
+export interface StoredEventIdIndex extends StoredEventIds {
+  refresh(events: readonly ShopEvent[]): Promise<void>;
+  recordCommitted(events: readonly ShopEvent[], files: readonly string[]): void;
+}
+
 export interface MessageGateOptions {
   now?: () => number;
-  /** Hours of event ids kept for cross-batch duplicate detection. Default 2 (the current and the previous hour). */
-  retainedHours?: number;
+  /**
+   * The stored ids. Default: an in-memory index of what this gate committed, for tests and one-shot runs; it
+   * forgets everything on restart, so a long-running processor must pass the durable one.
+   */
+  storedIds?: StoredEventIdIndex;
+}
+
+/** StoredEventIdIndex over process memory only (no storage, unbounded): tests and one-shot tools. */
+export class InMemoryStoredEventIds implements StoredEventIdIndex {
+  private readonly seen = new HourlySeenIds();
+  async refresh(): Promise<void> {
+    // Everything this index knows is already in memory.
+  }
+  has(eventId: string, eventTimeMs: number): boolean {
+    return this.seen.has(eventId, eventTimeMs);
+  }
+  recordCommitted(events: readonly ShopEvent[]): void {
+    this.seen.recordEvents(events);
+  }
 }
 
 /**
@@ -43,14 +74,13 @@ export interface MessageGateOptions {
  */
 export class MessageQualityGate {
   private readonly compiled: CompiledRecordRules;
-  private readonly seen = new HourlySeenIds();
+  private readonly storedIds: StoredEventIdIndex;
   /**
    * Ids of kept events whose chunk is not committed yet. Partitions are processed concurrently, so a copy of
    * an event may be checked while its original's chunk is still being written: without this, both would pass.
    */
   private readonly inFlight = new Set<string>();
   private readonly now: () => number;
-  private readonly retainedHours: number;
 
   constructor(
     private readonly ruleSet: RuleSet,
@@ -58,10 +88,10 @@ export class MessageQualityGate {
   ) {
     this.compiled = compileRecordRules(ruleSet.record);
     this.now = options.now ?? Date.now;
-    this.retainedHours = options.retainedHours ?? 2;
+    this.storedIds = options.storedIds ?? new InMemoryStoredEventIds();
   }
 
-  check(messages: readonly GateMessage[]): GateResult {
+  async check(messages: readonly GateMessage[]): Promise<GateResult> {
     const nowMs = this.now();
     const tally = new QualityTally(this.compiled, { nowMs });
     const survivors: ShopEvent[] = [];
@@ -75,7 +105,7 @@ export class MessageQualityGate {
         rejected.push({ index, reason: decoded.reason, details: reasons.length > 0 ? reasons : decoded.details });
         return;
       }
-      const failures = tally.evaluate(decoded.event);
+      const failures = tally.evaluate(decoded.event, message.timestampMs);
       if (hasBlockingFailure(failures)) {
         rejected.push({ index, reason: 'quality_rule', details: failureReasons(failures) });
         return;
@@ -84,7 +114,8 @@ export class MessageQualityGate {
       survivorIndex.push(index);
     });
 
-    const dataset = runDatasetRules(this.ruleSet.dataset, datasetFromEvents(survivors), { nowMs, seenIds: this.seen });
+    await this.storedIds.refresh(survivors);
+    const dataset = runDatasetRules(this.ruleSet.dataset, datasetFromEvents(survivors), { nowMs, seenIds: this.storedIds });
     const blocking = new Set(dataset.blockingRows);
     const failedErrorRules = dataset.results
       .filter((r) => r.severity === 'error' && r.failed > 0)
@@ -92,11 +123,16 @@ export class MessageQualityGate {
     const kept: ShopEvent[] = [];
     survivors.forEach((event, row) => {
       if (blocking.has(row)) {
-        rejected.push({ index: survivorIndex[row], reason: 'dataset_rule', details: failedErrorRules });
+        const duplicate = dataset.blockingKinds.get(row) === 'uniqueness';
+        rejected.push({
+          index: survivorIndex[row],
+          reason: duplicate ? 'duplicate_event_id' : 'dataset_rule',
+          details: duplicate ? [`unique_event_id: event_id ${event.event_id} is already stored or repeated`] : failedErrorRules,
+        });
       } else if (this.inFlight.has(event.event_id)) {
         rejected.push({
           index: survivorIndex[row],
-          reason: 'dataset_rule',
+          reason: 'duplicate_event_id',
           details: ['unique_event_id: event_id duplicates an event being stored by another partition'],
         });
       } else {
@@ -108,11 +144,13 @@ export class MessageQualityGate {
     return { kept, rejected, report: tally.toReport({ dataset }) };
   }
 
-  /** Call once the kept events are durable: later batches of the same hours will see them as already stored. */
-  commit(kept: readonly ShopEvent[]): void {
-    this.seen.recordEvents(kept);
+  /**
+   * Call once the kept events are durable and committed, with the files their batch wrote: later batches see
+   * them as already stored.
+   */
+  commit(kept: readonly ShopEvent[], files: readonly string[] = []): void {
+    this.storedIds.recordCommitted(kept, files);
     for (const event of kept) this.inFlight.delete(event.event_id);
-    this.seen.evictBefore(this.now() - this.retainedHours * HOUR_MS);
   }
 
   /** Call when a checked chunk was not stored (it will be redelivered): its events are not duplicates of themselves. */

@@ -44,6 +44,8 @@ export interface RejectionSource {
 export class QualityTally {
   readonly compiled: CompiledRecordRules;
   private readonly sampleLimit: number;
+  /** The context with a message's own reference time (reused: a clean event allocates nothing). */
+  private readonly messageContext: RecordContext;
   private readonly indexById = new Map<string, number>();
   private readonly eventsByType = new Map<string, number>();
   private readonly failed: number[];
@@ -62,6 +64,7 @@ export class QualityTally {
     options: TallyOptions = {},
   ) {
     this.compiled = 'byEventType' in rules ? rules : compileRecordRules(rules);
+    this.messageContext = { ...context };
     this.sampleLimit = options.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
     this.compiled.rules.forEach((rule, index) => this.indexById.set(rule.id, index));
     this.failed = this.compiled.rules.map(() => 0);
@@ -77,9 +80,18 @@ export class QualityTally {
     return this.validRows;
   }
 
-  /** Evaluates the record rules on a typed event and counts the outcome; route it with hasBlockingFailure. */
-  evaluate(event: ShopEvent): readonly RuleFailure[] {
-    const failures = evaluateRecord(this.compiled, event, this.context);
+  /**
+   * Evaluates the record rules on a typed event and counts the outcome; route it with hasBlockingFailure.
+   * `referenceMs` is the time the event reached the pipeline (its Kafka timestamp) when known: time rules judge
+   * "in the future" and "too old" against it, so a replay or backfill of old data still catches its own strays.
+   */
+  evaluate(event: ShopEvent, referenceMs?: number): readonly RuleFailure[] {
+    let context = this.context;
+    if (referenceMs !== undefined && referenceMs !== context.nowMs) {
+      this.messageContext.nowMs = referenceMs;
+      context = this.messageContext;
+    }
+    const failures = evaluateRecord(this.compiled, event, context);
     this.add(event, failures);
     return failures;
   }

@@ -1,6 +1,5 @@
 import type { EventType, ShopEvent } from '@pipeline/events';
 import type { Dataset } from './dataset';
-import type { HourlySeenIds } from './seen-ids';
 
 /**
  * Rules are plain data plus one small function, so a rule list reads like configuration and a new rule
@@ -62,10 +61,15 @@ export function isShareThreshold(threshold: Threshold): threshold is ShareThresh
   return 'mostly' in threshold;
 }
 
+/** What uniqueness asks of the ids stored before this batch: exact in production (the lake's id index). */
+export interface StoredEventIds {
+  has(eventId: string, eventTimeMs: number): boolean;
+}
+
 export interface DatasetContext {
   nowMs: number;
-  /** Event ids already stored this hour by earlier batches; lets uniqueness see across batches. */
-  seenIds?: HourlySeenIds;
+  /** Event ids already stored (by earlier batches, any writer); lets uniqueness see across batches. */
+  seenIds?: StoredEventIds;
   /** Row counts of the hours before the one checked, oldest first; feeds the volume rule. */
   trailingHourCounts?: readonly number[];
 }

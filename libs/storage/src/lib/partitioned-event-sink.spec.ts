@@ -1,3 +1,4 @@
+import { decodeEventIdFile, formatPackedId } from './event-id-file';
 import type { ShopEvent } from '@pipeline/events';
 import { readEventRows } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
@@ -48,15 +49,21 @@ describe('PartitionedEventSink', () => {
   });
   afterEach(() => temp.cleanup());
 
-  it('writes a batch spanning two hours as one raw file and one partial per hour, same name in each', async () => {
+  it('writes a batch spanning two hours as one raw file, one partial and one id file per hour, same name in each', async () => {
     const written = await sink.writeBatch(batch(42, 161));
     const stem = 'ecommerce.events+0+00000000000000000042';
     expect(written.files).toEqual([
       `events/${HOUR_10}/${stem}.parquet`,
       `partials/${HOUR_10}/${stem}.json`,
+      `ids/${HOUR_10}/${stem}.ids`,
       `events/${HOUR_11}/${stem}.parquet`,
       `partials/${HOUR_11}/${stem}.json`,
+      `ids/${HOUR_11}/${stem}.ids`,
     ]);
+    const ids10 = decodeEventIdFile(await backend.read(written.files[2]));
+    expect(Array.from({ length: ids10.length / 4 }, (_, i) => formatPackedId(ids10, i))).toEqual(
+      STREAM.slice(42, 100).map((e) => e.event_id),
+    );
     expect(written.hours).toEqual([HOUR_10, HOUR_11]);
     const hour10 = [];
     for await (const row of readEventRows(backend, written.files[0])) hour10.push(row['event_id']);

@@ -5,7 +5,15 @@ import { computePartial, serializePartial } from './hourly-partial';
 import type { ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
 import type { StorageBackend } from './storage-backend';
-import { batchFileStem, parseOffset, partialFileKey, pendingMarkerKey, rawEventFileKey } from './storage-layout';
+import { encodeEventIdFile } from './event-id-file';
+import {
+  batchFileStem,
+  eventIdFileKey,
+  parseOffset,
+  partialFileKey,
+  pendingMarkerKey,
+  rawEventFileKey,
+} from './storage-layout';
 
 export interface EventBatch {
   topic: string;
@@ -214,6 +222,7 @@ export class PartitionedEventSink {
       const partial = computePartial(hour, hourEvents);
       files.push({ key: rawEventFileKey(hour, stem), bytes: await encodeEventsParquet(hourEvents, this.parquetOptions) });
       files.push({ key: partialFileKey(hour, stem), bytes: serializePartial(partial) });
+      files.push({ key: eventIdFileKey(hour, stem), bytes: encodeEventIdFile(hourEvents.map((e) => e.event_id)) });
     }
     return files;
   }

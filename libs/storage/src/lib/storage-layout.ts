@@ -6,6 +6,8 @@ import type { PartitionPath } from './partition-path';
  */
 export const EVENTS_DATASET = 'events';
 export const PARTIALS_DATASET = 'partials';
+/** Per batch and hour, the event ids it stored (see event-id-file): the durable duplicate index. */
+export const IDS_DATASET = 'ids';
 export const METRICS_DATASET = 'metrics';
 export const PENDING_DIR = '_pending';
 export const QUALITY_DATASET = 'quality';
@@ -17,7 +19,7 @@ const OFFSET_WIDTH = 20; // int64 max is 19 digits; 20 keeps every offset the sa
 const INT64_MAX = (1n << 63n) - 1n;
 // Kafka's own rule for topic names; it also guarantees '+' and '/' never appear in one, so names split cleanly.
 const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
-const BATCH_FILE_PATTERN = /^([a-zA-Z0-9._-]+)\+(\d+)\+(\d{20})\.(parquet|json)$/;
+const BATCH_FILE_PATTERN = /^([a-zA-Z0-9._-]+)\+(\d+)\+(\d{20})\.(parquet|json|ids)$/;
 
 /** Validates a Kafka offset given as a decimal string (int64 does not fit a JS number) and returns it as bigint. */
 export function parseOffset(offset: string): bigint {
@@ -46,7 +48,7 @@ export interface BatchFileName {
   topic: string;
   partition: number;
   firstOffset: string;
-  extension: 'parquet' | 'json';
+  extension: 'parquet' | 'json' | 'ids';
 }
 
 /** Reads topic, partition and first offset back from a raw or partial file name (or a key ending in one). */
@@ -58,7 +60,7 @@ export function parseBatchFileName(pathOrName: string): BatchFileName | null {
     topic: match[1],
     partition: Number(match[2]),
     firstOffset: BigInt(match[3]).toString(),
-    extension: match[4] as 'parquet' | 'json',
+    extension: match[4] as 'parquet' | 'json' | 'ids',
   };
 }
 
@@ -68,6 +70,10 @@ export function rawEventFileKey(hour: PartitionPath, stem: string): string {
 
 export function partialFileKey(hour: PartitionPath, stem: string): string {
   return `${PARTIALS_DATASET}/${hour}/${stem}.json`;
+}
+
+export function eventIdFileKey(hour: PartitionPath, stem: string): string {
+  return `${IDS_DATASET}/${hour}/${stem}.ids`;
 }
 
 export function pendingMarkerKey(topic: string, partition: number): string {

@@ -1,0 +1,88 @@
+import { DurableEventIdIndex } from './durable-event-id-index';
+import { LocalFileSystemBackend } from './local-file-system-backend';
+import { PartitionedEventSink } from './partitioned-event-sink';
+import { pageView } from './testing/event-factory';
+import { makeTempDir } from './testing/temp-dir';
+
+const H9 = '2026-11-27T09:10:00.000Z';
+const H10 = '2026-11-27T10:20:00.000Z';
+const ev = (n: number, time = H9) => pageView({ n, time });
+
+describe('DurableEventIdIndex', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let backend: LocalFileSystemBackend;
+  let sink: PartitionedEventSink;
+
+  beforeEach(() => {
+    temp = makeTempDir('id-index');
+    backend = new LocalFileSystemBackend(temp.dir);
+    sink = new PartitionedEventSink(backend);
+  });
+  afterEach(() => temp.cleanup());
+
+  async function commit(partition: number, firstOffset: string, events = [ev(1)]) {
+    const lastOffset = String(BigInt(firstOffset) + BigInt(events.length) - 1n);
+    const written = await sink.writeBatch({ topic: 't', partition, firstOffset, lastOffset, events });
+    await sink.completeBatch('t', partition);
+    return written;
+  }
+
+  it('a fresh index (a restarted process) knows every committed id, from any partition', async () => {
+    await commit(0, '0', [ev(1), ev(2, H10)]);
+    await commit(2, '100', [ev(3)]);
+    const index = new DurableEventIdIndex(backend);
+    const candidates = [ev(4), ev(1), ev(3), ev(2, H10), ev(5, H10)];
+    await index.refresh(candidates);
+    expect(index.findStored(candidates)).toEqual([1, 2, 3]);
+  });
+
+  it('flags a repeat inside one batch (the first stays)', async () => {
+    const index = new DurableEventIdIndex(backend);
+    const batch = [ev(1), ev(2), ev(1), ev(2), ev(3)];
+    await index.refresh(batch);
+    expect(index.findStored(batch)).toEqual([2, 3]);
+  });
+
+  it('ignores files of a batch that is still pending, and sees them once it is committed', async () => {
+    await sink.writeBatch({ topic: 't', partition: 1, firstOffset: '0', lastOffset: '0', events: [ev(7)] });
+    const index = new DurableEventIdIndex(backend);
+    await index.refresh([ev(7)]);
+    // The batch may still be rolled back: its redelivery must not look like a duplicate of itself.
+    expect(index.findStored([ev(7)])).toEqual([]);
+    await sink.completeBatch('t', 1);
+    await index.refresh([ev(7)]);
+    expect(index.findStored([ev(7)])).toEqual([0]);
+  });
+
+  it('forgets a rolled-back batch: its events are new again', async () => {
+    await sink.writeBatch({ topic: 't', partition: 1, firstOffset: '0', lastOffset: '0', events: [ev(8)] });
+    await sink.recoverPartition('t', 1, null);
+    const index = new DurableEventIdIndex(backend);
+    await index.refresh([ev(8)]);
+    expect(index.findStored([ev(8)])).toEqual([]);
+  });
+
+  it('picks up files other writers committed after the hour was loaded', async () => {
+    const index = new DurableEventIdIndex(backend);
+    await index.refresh([ev(1)]);
+    expect(index.findStored([ev(1)])).toEqual([]);
+    await commit(0, '0', [ev(1)]); // another instance, same hour
+    await index.refresh([ev(1)]);
+    expect(index.findStored([ev(1)])).toEqual([0]);
+  });
+
+  it('records its own commits without reading them back, and stays exact after evicting idle hours', async () => {
+    const index = new DurableEventIdIndex(backend, { maxIds: 1 });
+    const first = [ev(1), ev(2)];
+    await index.refresh(first);
+    const written = await commit(0, '0', first);
+    index.recordCommitted(first, written.files);
+    expect(index.findStored(first)).toEqual([0, 1]);
+
+    const later = [ev(3, H10), ev(4, H10)];
+    await index.refresh(later); // over the budget: hour 9 is dropped, hour 10 (in use) stays
+    expect(index.heldHours()).toEqual([Date.parse('2026-11-27T10:00:00.000Z')]);
+    await index.refresh(first); // read again from storage
+    expect(index.findStored(first)).toEqual([0, 1]);
+  });
+});
