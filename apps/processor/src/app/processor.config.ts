@@ -40,6 +40,13 @@ export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(100)
   PARQUET_ROW_GROUP_SIZE = 10_000;
 
+  /**
+   * Most event ids the duplicate index keeps in memory (~25-45 bytes each, outside the JS heap); hours touched least
+   * recently are dropped first and read again from the lake's id files when a batch touches them.
+   */
+  @IsInt() @Min(10_000)
+  ID_INDEX_MAX_IDS = 4_000_000;
+
   /** How often hourly metric tables are recomputed from the durable partials of hours that changed. */
   @IsInt() @Min(100)
   METRICS_ROLLUP_MS = 5_000;

@@ -21,6 +21,12 @@ export interface IngestBatch {
   /** The offset after the newest message of the partition when the batch was fetched: gives the lag. */
   highWatermark: string;
   messages: readonly IngestMessage[];
+  /**
+   * What the messages' timestamps mean. `ingest` (Kafka's): when the message reached the pipeline, which the time
+   * rules judge "in the future" and "too old" against. `event`: a stand-in taken from the event itself (a backfill),
+   * so the rules use the wall clock instead. Default `ingest`.
+   */
+  timestampKind?: 'ingest' | 'event';
 }
 
 /** What the source of a batch lets the ingestor do with it (Kafka's group protocol; nothing for a backfill). */

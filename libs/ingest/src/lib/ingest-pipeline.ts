@@ -1,6 +1,7 @@
 import { defaultRuleSet, MessageQualityGate, type QualityReport, type RuleSet } from '@pipeline/quality';
 import {
   batchFileStem,
+  DurableEventIdIndex,
   HourlyPartialsMerger,
   listHourPartitions,
   PartitionedEventSink,
@@ -42,6 +43,8 @@ export interface IngestPipelineOptions {
   /** Backfill re-runs replace their own files; Kafka ingestion never overwrites stored offsets. */
   replaceExisting?: boolean;
   ruleSet?: RuleSet;
+  /** Most event ids the duplicate index holds in memory (ID_INDEX_MAX_IDS); idle hours are read again when needed. */
+  idIndexMaxIds?: number;
   /** The clock of the quality rules (freshness, timestamp range) and of the dead letters' failed-at. */
   now?: () => number;
   logger?: IngestLogger;
@@ -75,7 +78,11 @@ export class IngestPipeline implements QualityReportSink {
     this.logger = options.logger ?? SILENT_LOGGER;
     this.ingestor = new MicroBatchIngestor({
       sink: new PartitionedEventSink(this.backend, this.parquet, { replaceExisting: options.replaceExisting ?? false }),
-      gate: new MessageQualityGate(this.ruleSet, { now: this.now }),
+      gate: new MessageQualityGate(this.ruleSet, {
+        now: this.now,
+        // The lake's own record of stored ids: duplicates are refused after restarts, replays and backfills alike.
+        storedIds: new DurableEventIdIndex(this.backend, { maxIds: options.idIndexMaxIds }),
+      }),
       qualityReports: this,
       deadLetters: options.deadLetters,
       maxEvents: options.maxEvents,

@@ -9,9 +9,9 @@ export type EventSink = Pick<PartitionedEventSink, 'recoverPartition' | 'writeBa
 
 /** The validation step: contract, record rules, dataset rules (MessageQualityGate implements it). */
 export interface ValidationGate {
-  check(messages: { value: Buffer | null; ref: string }[]): GateResult;
-  /** Told once the kept events are durable and committed. */
-  commit(kept: readonly ShopEvent[]): void;
+  check(messages: { value: Buffer | null; ref: string; timestampMs?: number }[]): Promise<GateResult>;
+  /** Told once the kept events are durable and committed, with the files their batch wrote. */
+  commit(kept: readonly ShopEvent[], files: readonly string[]): void;
   /** Told when a checked chunk was not stored: it will be delivered again. */
   abort(kept: readonly ShopEvent[]): void;
 }
@@ -82,7 +82,14 @@ export class MicroBatchIngestor {
     const firstOffset = chunk[0].offset;
     const lastOffset = chunk[chunk.length - 1].offset;
 
-    const checked = gate.check(chunk.map((m) => ({ value: m.value, ref: `${topic}/${partition}@${m.offset}` })));
+    const ingestTimes = batch.timestampKind !== 'event';
+    const checked = await gate.check(
+      chunk.map((m) => ({
+        value: m.value,
+        ref: `${topic}/${partition}@${m.offset}`,
+        timestampMs: ingestTimes ? kafkaTimestampMs(m.timestamp) : undefined,
+      })),
+    );
     const valid = checked.kept;
     const deadLetters: DeadLetter[] = checked.rejected.map(({ index, reason, details }) => {
       const message = chunk[index];
@@ -123,7 +130,7 @@ export class MicroBatchIngestor {
       throw error;
     }
     if (valid.length > 0) await sink.completeBatch(topic, partition);
-    gate.commit(valid);
+    gate.commit(valid, written.files);
 
     const highWatermark = BigInt(batch.highWatermark);
     const lag = highWatermark > BigInt(nextOffset) ? Number(highWatermark - BigInt(nextOffset)) : 0;
@@ -145,6 +152,14 @@ export class MicroBatchIngestor {
     // kafkajs then rejoins and delivers from the committed offset.
     await control.heartbeat();
   }
+}
+
+/** The message's Kafka timestamp in ms, or undefined when it has none (then the rules use the wall clock). */
+function kafkaTimestampMs(timestamp: string | undefined): number | undefined {
+  if (timestamp === undefined || timestamp === '') return undefined;
+  const ms = Number(timestamp);
+  // -1 is Kafka's "no timestamp".
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Thrown instead of writing when the partition may have been reassigned; kafkajs then rejoins and redelivers. */

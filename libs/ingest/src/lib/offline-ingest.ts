@@ -88,6 +88,7 @@ export class OfflineIngest {
       lastOffset: messages[messages.length - 1].offset,
       highWatermark: String(this.totals.messages),
       messages,
+      timestampKind: 'event',
     });
     await this.pipeline.rollup();
   }

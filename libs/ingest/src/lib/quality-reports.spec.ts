@@ -9,9 +9,9 @@ import { readHourlyQualityReport, rollupQualityHour, writeQualityBatchReport } f
 const NOW = Date.parse('2026-11-27T10:30:00.000Z');
 const hour = PartitionPath.fromEventTime(NOW);
 
-function batchReport(values: Buffer[]) {
+async function batchReport(values: Buffer[]) {
   const gate = new MessageQualityGate(defaultRuleSet(), { now: () => NOW });
-  return gate.check(values.map((value, i) => ({ value, ref: `t/0@${i}` }))).report;
+  return (await gate.check(values.map((value, i) => ({ value, ref: `t/0@${i}` })))).report;
 }
 
 describe('quality reports on storage', () => {
@@ -25,10 +25,10 @@ describe('quality reports on storage', () => {
 
   it('rolls an hour up from its batch reports and rewrites a replayed batch in place', async () => {
     const clean = encodeEvent(samplePageView()).value;
-    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops')]));
-    await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', await batchReport([clean, Buffer.from('{oops')]));
+    await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', await batchReport([encodeEvent(samplePurchase()).value]));
     // A replay of partition 0 from the same first offset: same key, so it replaces the earlier report.
-    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([clean, Buffer.from('{oops'), clean]));
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', await batchReport([clean, Buffer.from('{oops'), clean]));
 
     const { report: merged } = await rollupQualityHour(backend, hour);
     expect(merged?.scope).toBe('hour');
@@ -48,7 +48,7 @@ describe('quality reports on storage', () => {
     };
     for (let back = 3; back >= 1; back--) await summary(PartitionPath.fromEventTime(hour.startMs - back * 3_600_000), 100);
     await summary(hour, 10);
-    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([encodeEvent(samplePageView()).value]));
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', await batchReport([encodeEvent(samplePageView()).value]));
 
     const asBatches = (await rollupQualityHour(backend, hour)).report;
     expect(asBatches?.rules.find((r) => r.id === 'hourly_volume')?.status).toBe('skipped');
@@ -57,13 +57,13 @@ describe('quality reports on storage', () => {
   });
 
   it('says when a batch report landed while it ran (another instance), and a rerun includes it', async () => {
-    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', batchReport([encodeEvent(samplePurchase()).value]));
+    await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', await batchReport([encodeEvent(samplePurchase()).value]));
     let wroteOther = false;
     const racing = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
       writeAtomic: async (key: string, bytes: Uint8Array) => {
         if (!wroteOther) {
           wroteOther = true;
-          await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', batchReport([Buffer.from('{oops')]));
+          await writeQualityBatchReport(backend, hour, 't+1+00000000000000000000', await batchReport([Buffer.from('{oops')]));
         }
         await backend.writeAtomic(key, bytes);
       },

@@ -11,7 +11,7 @@ const HOUR = Date.parse('2026-11-27T10:00:00.000Z');
 const ruleSet = defaultRuleSet({ freshnessMaxAgeSeconds: 3600 });
 
 describe('an hour of batches', () => {
-  it('rolls batch reports into the hour and cross-checks the stored hour', () => {
+  it('rolls batch reports into the hour and cross-checks the stored hour', async () => {
     const gate = new MessageQualityGate(ruleSet, { now: () => NOW });
     const batches = [
       eventMix(200, '2026-11-27T10:00:00.000Z', 5_000, 1),
@@ -22,7 +22,7 @@ describe('an hour of batches', () => {
     const stored: ShopEvent[] = [];
     const reports = [];
     for (const events of batches) {
-      const { report, kept } = gate.check(events.map((event, i) => ({ value: encodeEvent(event).value, ref: `t/0@${i}` })));
+      const { report, kept } = await gate.check(events.map((event, i) => ({ value: encodeEvent(event).value, ref: `t/0@${i}` })));
       gate.commit(kept);
       stored.push(...kept);
       reports.push(report);

@@ -23,6 +23,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       backend: createStorageBackend(config),
       parquet: { compression: config.PARQUET_COMPRESSION, rowGroupSize: config.PARQUET_ROW_GROUP_SIZE },
       maxEvents: config.BATCH_MAX_EVENTS,
+      idIndexMaxIds: config.ID_INDEX_MAX_IDS,
       deadLetters: { publish: (records) => this.sendDeadLetters(records) },
       logger: this.logger,
       onFlushed: (report) => this.recordFlush(report),
