@@ -90,8 +90,9 @@ cmd_fetch() {
     echo "Building $VERSITYGW_MODULE with $("$go" version | cut -d' ' -f3) into $S3_BIN_DIR (once; a few minutes) ..." >&2
     mkdir -p "$S3_BIN_DIR"
     tmp="$(mktemp -d "$S3_BIN_DIR/.build.XXXXXX")"
-    # Run outside the repo so no go.mod/go.work of ours is picked up; GOTOOLCHAIN=local: go_for_build chose it.
-    if ! (cd "$tmp" && GOTOOLCHAIN=local GOBIN="$tmp" "$go" install "$VERSITYGW_MODULE") >"$tmp.log" 2>&1; then
+    # Run outside the repo so no go.mod/go.work of ours is picked up; GOTOOLCHAIN=local: go_for_build chose it;
+    # no GOROOT: a downloaded toolchain finds its own root, and an inherited one would point at the old Go.
+    if ! (cd "$tmp" && unset GOROOT && GOTOOLCHAIN=local GOBIN="$tmp" "$go" install "$VERSITYGW_MODULE") >"$tmp.log" 2>&1; then
       cat "$tmp.log" >&2
       rm -rf "$tmp" "$tmp.log"
       die "could not build versitygw (see output above)"
