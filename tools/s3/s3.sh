@@ -165,6 +165,7 @@ cmd_start() {
     return 0
   fi
   cmd_fetch
+  mkdir -p "$S3_HOME_DIR"
   local lock
   exec {lock}>"$S3_HOME_DIR/versitygw-$S3_PORT.lock"
   flock -w 60 "$lock" || die "another start on port $S3_PORT is in progress"
