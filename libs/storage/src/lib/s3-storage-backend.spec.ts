@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { parseS3Url, S3StorageBackend } from './s3-storage-backend';
 import { testS3Server, uniqueTestS3Url } from './testing/test-s3';
@@ -68,8 +69,69 @@ describe('S3StorageBackend on the local S3 server', () => {
     await expect(backend.read('events/a.json')).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 
+  it('reports a conditional write as won when its answer was lost and the SDK\'s retry met the object it had created', async () => {
+    const upstream = new URL(server.endpoint);
+    const proxy = await responseDroppingProxy(Number(upstream.port), upstream.hostname);
+    try {
+      const url = uniqueTestS3Url('lost-answer');
+      const backend = open(url, { endpoint: `http://127.0.0.1:${proxy.port}` });
+      const direct = open(url);
+      proxy.dropNextResponse();
+      expect(await backend.writeIfAbsent('marker.json', Buffer.from('writer A'))).toBe(true);
+      expect(proxy.dropped()).toBe(1);
+      expect((await direct.read('marker.json')).toString()).toBe('writer A');
+      // Another writer's bytes behind a lost answer are still a loss.
+      proxy.dropNextResponse();
+      expect(await backend.writeIfAbsent('marker.json', Buffer.from('writer B'))).toBe(false);
+      expect((await direct.read('marker.json')).toString()).toBe('writer A');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses a list page size S3 does not allow', () => {
     expect(() => open(uniqueTestS3Url('paging'), { listPageSize: 0 })).toThrow(/listPageSize/);
     expect(() => open(uniqueTestS3Url('paging'), { listPageSize: 1001 })).toThrow(/listPageSize/);
   });
 });
+
+/**
+ * A TCP proxy in front of the real server that can swallow the next response and cut the connection, as a network
+ * failure after the server acted would: the request reached the server, the client never hears back.
+ */
+async function responseDroppingProxy(targetPort: number, targetHost: string) {
+  let dropArmed = false;
+  let dropped = 0;
+  const connections = new Set<Socket>();
+  const proxy: Server = createServer((client) => {
+    const target = connect(targetPort, targetHost);
+    connections.add(client).add(target);
+    client.pipe(target);
+    target.on('data', (chunk) => {
+      if (dropArmed) {
+        dropArmed = false;
+        dropped++;
+        client.destroy();
+        target.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
+    target.on('end', () => client.end());
+    target.on('error', () => client.destroy());
+    client.on('error', () => target.destroy());
+    client.on('close', () => target.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    dropNextResponse: () => (dropArmed = true),
+    dropped: () => dropped,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // The SDK keeps connections alive; close() alone would wait for them.
+        connections.forEach((socket) => socket.destroy());
+        proxy.close(() => resolve());
+      }),
+  };
+}

@@ -153,7 +153,7 @@ export class S3StorageBackend implements StorageBackend {
         return true;
       } catch (error) {
         const status = httpStatus(error);
-        if (status === 412) return false;
+        if (status === 412) return (await this.sdkRetriedAfterOwnWrite(error, objectKey, bytes)) ?? false;
         if (status === 409 && attempt < CONDITIONAL_CONFLICT_RETRIES) {
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
           continue;
@@ -161,6 +161,19 @@ export class S3StorageBackend implements StorageBackend {
         throw error;
       }
     }
+  }
+
+  /**
+   * The SDK retries a request whose answer was lost (timeout, reset). If our own first conditional PUT had
+   * succeeded, its retry meets our object and gets 412: then the stored bytes are ours. Callers that fence put a
+   * writer identity into the bytes, so equal bytes mean this writer. Undefined when the SDK did not retry.
+   */
+  private async sdkRetriedAfterOwnWrite(error: unknown, objectKey: string, bytes: Uint8Array): Promise<boolean | undefined> {
+    const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+    if (attempts <= 1) return undefined;
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    const stored = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(bytes);
   }
 
   async read(key: string): Promise<Buffer> {

@@ -18,7 +18,8 @@ export interface StorageBackend {
   /**
    * Creates the key with these bytes only if it does not exist yet, atomically: resolves true when this call
    * created it, false when the key already existed (its content is left alone). Of concurrent writers of one key
-   * exactly one gets true, which is what fences a stale writer out of a key a newer one owns. Durable like
+   * exactly one gets true, which is what fences a stale writer out of a key a newer one owns; writers that fence
+   * put their identity into the bytes (S3 tells a retried request of its own from a rival's by them). Durable like
    * writeAtomic. Optional: a backend that cannot do it atomically leaves it out.
    */
   writeIfAbsent?(key: string, bytes: Uint8Array): Promise<boolean>;
