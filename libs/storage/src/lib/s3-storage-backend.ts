@@ -143,7 +143,7 @@ export class S3StorageBackend implements StorageBackend {
   /**
    * Creates the key only if it does not exist yet (PUT with `If-None-Match: *`); false when it exists. Of two
    * writers racing on one key exactly one gets true. Needs a store that supports conditional PUTs (AWS S3 since
-   * 2024, versitygw, MinIO); one that ignores the header would let both win.
+   * 2024, versitygw); one that ignores the header would let both win.
    */
   async writeIfAbsent(key: string, bytes: Uint8Array): Promise<boolean> {
     const objectKey = this.objectKey(key);
