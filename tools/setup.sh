@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine with Node 20 and Java 17 lacks, installed idempotently:
 # apt packages (Maven, the native libraries canvas builds against, Chromium for the browser test),
-# npm dependencies (only when package-lock.json changed), and the Kafka jars (cached under .kafka/).
+# npm dependencies (only when package-lock.json changed), the Kafka jars (cached under .kafka/) and the local S3
+# server (versitygw, built once into .s3/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ fi
 # The dashboard's browser test drives Debian's Chromium (no browser download); charts need a real font.
 command -v chromium >/dev/null || need_apt+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+# The local S3 server is built once from source (tools/s3/s3.sh fetch); any Go will do, even bookworm's 1.19:
+# the script fetches the Go toolchain versitygw needs from the Go module proxy.
+command -v go >/dev/null || [ -x .s3/bin/versitygw ] || need_apt+=(golang-go)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -37,3 +41,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
 fi
 
 bash tools/kafka/kafka.sh fetch
+bash tools/s3/s3.sh fetch

@@ -11,9 +11,18 @@ export KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx768m}"
 # A fresh broker per run: tests must not depend on topics or offsets left by an earlier run.
 bash tools/kafka/kafka.sh stop >/dev/null
 rm -rf ".kafka/data-$KAFKA_PORT"
-trap 'bash tools/kafka/kafka.sh stop >/dev/null' EXIT
+# Likewise a fresh local S3 server (tools/s3/s3.sh) for the tests that claim S3.
+export S3_PORT="${TEST_S3_PORT:-19300}"
+bash tools/s3/s3.sh stop >/dev/null
+rm -rf ".s3/data-$S3_PORT"
+trap 'bash tools/kafka/kafka.sh stop >/dev/null || true; bash tools/s3/s3.sh stop >/dev/null || true' EXIT
 bash tools/kafka/kafka.sh start
 export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+bash tools/s3/s3.sh start
+# S3_ENDPOINT and the server's keys for every test; its bucket as TEST_S3_URL, so nothing switches to S3 unasked.
+eval "$(bash tools/s3/s3.sh env)"
+export TEST_S3_URL="$STORAGE_URL"
+unset STORAGE_URL
 
 if [ "${1:-}" = "--affected" ]; then
   # Pull requests: only projects the change reaches (NX_BASE/NX_HEAD come from CI, e.g. nrwl/nx-set-shas).

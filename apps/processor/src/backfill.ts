@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const totals = await backfillNdjson({
     input,
-    backend: createStorageBackend(storageUrl),
+    backend: createStorageBackend({ STORAGE_URL: storageUrl, S3_ENDPOINT: process.env['S3_ENDPOINT'], AWS_REGION: process.env['AWS_REGION'] }),
     source: values['source'] as string | undefined,
     chunkSize,
     parquet: { compression: compression as 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED' },

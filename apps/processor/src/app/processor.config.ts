@@ -15,6 +15,14 @@ export class ProcessorConfig extends PipelineTopicsConfig {
   @IsString()
   DATA_DIR = '';
 
+  /** For `s3://` lakes on a non-AWS store (local server, MinIO, Ceph): its URL; requests then use path-style. */
+  @IsString()
+  S3_ENDPOINT = '';
+
+  /** For `s3://` lakes: the region; empty = the AWS SDK's chain (profile), us-east-1 with S3_ENDPOINT. */
+  @IsString()
+  AWS_REGION = '';
+
   @IsString() @IsNotEmpty()
   CONSUMER_GROUP = 'processor';
 

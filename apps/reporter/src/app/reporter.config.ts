@@ -18,6 +18,14 @@ export class ReporterConfig {
   @IsString()
   DATA_DIR = '';
 
+  /** For `s3://` lakes on a non-AWS store (local server, MinIO, Ceph): its URL; requests then use path-style. */
+  @IsString()
+  S3_ENDPOINT = '';
+
+  /** For `s3://` lakes: the region; empty = the AWS SDK's chain (profile), us-east-1 with S3_ENDPOINT. */
+  @IsString()
+  AWS_REGION = '';
+
   /** How often the chart set is drawn again from the stored metrics; the dashboard polls at the same pace. */
   @IsInt() @Min(1_000) @Max(86_400_000)
   CHART_REFRESH_MS = 30_000;

@@ -56,21 +56,37 @@ export class LocalFileSystemBackend implements StorageBackend {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     await this.makeDirectoryDurably(dir);
-    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+    const temp = await writeDurableTemporaryFile(target, bytes);
     try {
-      const handle = await fs.open(temp, 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
       await fs.rename(temp, target);
     } catch (error) {
       await fs.rm(temp, { force: true });
       throw error;
     }
     await syncDirectory(dir);
+  }
+
+  /**
+   * Write a complete temp file, then link() it to the key: link fails with EEXIST if the name exists and, unlike
+   * open(O_EXCL) on the key itself, never shows a half-written file under the key's name. The temp name is removed
+   * either way; the folder fsync makes the new name durable.
+   */
+  async writeIfAbsent(key: string, bytes: Uint8Array): Promise<boolean> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    await this.makeDirectoryDurably(dir);
+    const temp = await writeDurableTemporaryFile(target, bytes);
+    let created = true;
+    try {
+      await fs.link(temp, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      created = false;
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+    await syncDirectory(dir);
+    return created;
   }
 
   /**
@@ -154,6 +170,27 @@ export class LocalFileSystemBackend implements StorageBackend {
       await syncDirectory(current);
     }
   }
+}
+
+/** Writes and fsyncs a temp file next to `target` (same folder, so rename/link stay on one file system); returns its path. */
+async function writeDurableTemporaryFile(target: string, bytes: Uint8Array): Promise<string> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
+  );
+  try {
+    const handle = await fs.open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  return temp;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

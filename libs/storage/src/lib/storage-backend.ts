@@ -15,6 +15,14 @@ export interface KeyVersion {
 
 export interface StorageBackend {
   writeAtomic(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Creates the key with these bytes only if it does not exist yet, atomically: resolves true when this call
+   * created it, false when the key already existed (its content is left alone). Of concurrent writers of one key
+   * exactly one gets true, which is what fences a stale writer out of a key a newer one owns; writers that fence
+   * put their identity into the bytes (S3 tells a retried request of its own from a rival's by them). Durable like
+   * writeAtomic. Optional: a backend that cannot do it atomically leaves it out.
+   */
+  writeIfAbsent?(key: string, bytes: Uint8Array): Promise<boolean>;
   /** Rejects with StorageKeyNotFoundError when the key does not exist (each backend maps its own "not found"). */
   read(key: string): Promise<Buffer>;
   /** Every key below a folder-like prefix (recursive), sorted; [] when there is none. */

@@ -1,5 +1,6 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { LocalFileSystemBackend } from './local-file-system-backend';
+import { S3StorageBackend } from './s3-storage-backend';
 import type { StorageBackend } from './storage-backend';
 
 /** Where the lake lives when nothing is configured: `data/` under the working folder. */
@@ -18,16 +19,22 @@ export interface StorageLocation {
  * `file://` takes a relative path (`file://data`, resolved against the working folder) or an absolute one
  * (`file:///srv/lake`): not a WHATWG file URL, whose `file://data` would name a host.
  */
-const BACKENDS: Readonly<Record<string, (target: StorageLocation) => StorageBackend>> = {
+const BACKENDS: Readonly<Record<string, (target: StorageLocation, settings: StorageSettings) => StorageBackend>> = {
   file: (target) => new LocalFileSystemBackend(target.location),
+  // Credentials come from the AWS SDK's own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, roles).
+  s3: (target, settings) => S3StorageBackend.fromUrl(target.url, { endpoint: settings.S3_ENDPOINT || undefined, region: settings.AWS_REGION || undefined }),
 };
 
 /** The storage settings an app reads (see README "Configuration"). */
 export interface StorageSettings {
-  /** `file://data`, `file:///abs/path`; empty means "not set". */
+  /** `file://data`, `file:///abs/path`, `s3://bucket/prefix`; empty means "not set". */
   STORAGE_URL?: string;
   /** The older setting, kept as an alias of `STORAGE_URL=file://<DATA_DIR>`; ignored when STORAGE_URL is set. */
   DATA_DIR?: string;
+  /** For `s3://`: a non-AWS endpoint (local server, MinIO, Ceph), e.g. http://127.0.0.1:9000; path-style when set. */
+  S3_ENDPOINT?: string;
+  /** For `s3://`: the region; empty means the SDK's chain (us-east-1 for a custom endpoint). */
+  AWS_REGION?: string;
 }
 
 /** STORAGE_URL if set, else `file://<DATA_DIR>` if that is set, else the default. */
@@ -54,7 +61,7 @@ export function createStorageBackend(settings: StorageSettings | string): Storag
   const url = typeof settings === 'string' ? settings : resolveStorageUrl(settings);
   const parsed = parseStorageUrl(url);
   if ('problem' in parsed) throw new Error(`STORAGE_URL: ${parsed.problem}`);
-  return BACKENDS[parsed.scheme](parsed);
+  return BACKENDS[parsed.scheme](parsed, typeof settings === 'string' ? {} : settings);
 }
 
 /** class-validator rule for a STORAGE_URL setting: empty (not set) or a URL of a known scheme. */
