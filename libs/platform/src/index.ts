@@ -6,3 +6,5 @@ export * from './lib/metrics';
 export * from './lib/platform.module';
 export * from './lib/pipeline-topics.config';
 export * from './lib/graceful-shutdown';
+export * from './lib/log-level';
+export * from './lib/listen-host';

@@ -58,3 +58,16 @@ describe('loadConfig with a shared base class', () => {
     expect(() => loadConfig(AppConfig, { TOPIC_PARTITIONS: '0' })).toThrow(/TOPIC_PARTITIONS="0"/);
   });
 });
+
+describe('HOST (IsListenHost)', () => {
+  it('accepts addresses and host names, refuses anything else', async () => {
+    const { DEFAULT_HOST, IsListenHost } = await import('./listen-host');
+    class HostConfig {
+      @IsListenHost()
+      HOST = DEFAULT_HOST;
+    }
+    expect(loadConfig(HostConfig, {}).HOST).toBe('127.0.0.1');
+    for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'generator.internal']) expect(loadConfig(HostConfig, { HOST: host }).HOST).toBe(host);
+    expect(() => loadConfig(HostConfig, { HOST: 'http://0.0.0.0' })).toThrow(/HOST="http:\/\/0.0.0.0": HOST must be an IP address/);
+  });
+});
