@@ -45,9 +45,9 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
-  await app.listen(config.PROCESSOR_PORT);
+  await app.listen(config.PROCESSOR_PORT, config.HOST);
   logger.log(
-    `Processor listening on :${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${config.DATA_DIR}`,
+    `Processor listening on http://${config.HOST}:${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${config.DATA_DIR}`,
   );
   return app;
 }

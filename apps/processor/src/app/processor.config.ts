@@ -1,10 +1,14 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
-import { PipelineTopicsConfig } from '@pipeline/platform';
+import { DEFAULT_HOST, IsListenHost, PipelineTopicsConfig } from '@pipeline/platform';
 
 /** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
 export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   PROCESSOR_PORT = 3001;
+
+  /** Address the HTTP server binds to (containers: 0.0.0.0). */
+  @IsListenHost()
+  HOST = DEFAULT_HOST;
 
   @IsString() @IsNotEmpty()
   DATA_DIR = 'data';
