@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import { PlatformModule } from '@pipeline/platform';
-import { CompressionTypes, Kafka } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
 import { GeneratorController } from './generator/generator.controller';
 import { GeneratorMetrics } from './generator/generator.metrics';
@@ -47,11 +47,16 @@ export class AppModule {
 }
 
 /**
- * One attempt to create the missing topics, with few retries (~5 s against a dead broker): the service
- * repeats it until Kafka answers and logs one line about it, instead of kafkajs retrying for a minute.
+ * One attempt to create the missing topics, with few retries (~2 s against a refused port, ~10 s against one
+ * that never answers): the service repeats it until Kafka answers, instead of kafkajs retrying for a minute.
  */
 function ensureTopicsFor(config: GeneratorConfig): EnsureTopics {
-  const kafka = new Kafka({ ...kafkaClientConfig('generator-admin', config.brokers), retry: { initialRetryTime: 300, retries: 2 } });
+  const kafka = new Kafka({
+    ...kafkaClientConfig('generator-admin', config.brokers),
+    retry: { initialRetryTime: 300, retries: 2 },
+    // GeneratorService reports a failed attempt itself, in one line.
+    logLevel: logLevel.NOTHING,
+  });
   return () =>
     ensureTopicsOn(kafka, [
       { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
