@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, freePort, getJson, waitFor } from './support/app-process';
 
@@ -56,6 +58,27 @@ describe('Kafka unreachable: fail fast, speak plainly', () => {
       expect(app.logs).not.toMatch(/\bERROR\b/);
     } finally {
       expect(await app.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('the processor serves /health 503 naming both reasons, logs one line and keeps retrying', async () => {
+    const port = await freePort();
+    const brokers = await deadBroker();
+    const dataDir = mkdtempSync(join(tmpdir(), 'unreachable-'));
+    const app = new AppProcess('processor', { KAFKA_BROKERS: brokers, PROCESSOR_PORT: String(port), DATA_DIR: dataDir }).start();
+    try {
+      const health = await waitFor('processor /health', async () => {
+        const response = await getJson<{ error?: Record<string, { status: string; message: string }> }>(`http://127.0.0.1:${port}/health`);
+        return response.status === 503 ? response.body : null;
+      });
+      expect(health.error?.['kafka']).toMatchObject({ status: 'down', message: expect.stringContaining('ECONNREFUSED') });
+      expect(health.error?.['startup']).toEqual({ status: 'down', message: `consumer not started: waiting for Kafka at ${brokers}` });
+      await new Promise((r) => setTimeout(r, 4_000));
+      expect(app.logs.match(/is unreachable/g)).toHaveLength(1);
+      expect(app.logs).not.toMatch(/\bERROR\b|"level":"ERROR"|\s+at \S+ \(/);
+    } finally {
+      expect(await app.stop('SIGTERM')).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
