@@ -1,34 +1,70 @@
 #!/usr/bin/env bash
 # The whole pipeline on one machine (README: `npm start`): set-up, a local Kafka broker unless KAFKA_BROKERS
 # points at one, a production build of the three apps, then generator -> Kafka -> processor -> storage -> reporter.
-# Ctrl-C stops the apps (each flushes and commits), then the broker it started.
+# Ctrl-C stops the apps (each drains, commits and exits 0), then the broker, only if this script started it.
+#
+# Settings (environment): GENERATOR_RATE (50 here, events/s or "max"), KAFKA_BROKERS (an existing cluster: no
+# local broker), KAFKA_PORT (the local broker's port, 9092), DATA_DIR (data), HOST (127.0.0.1), the apps' ports
+# GENERATOR_PORT / PROCESSOR_PORT / REPORTER_PORT (3000 / 3001 / 3002), and every other app setting (README).
+# PIPELINE_SKIP_BUILD=1 runs the bundles already in dist/ (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+# 50 events/s: the first orders and revenue within seconds and a funnel within the first minute (at 1 event/s
+# the first purchase took ~6 minutes). The app's own default stays 1; GENERATOR_RATE=1 or =max here too.
+export GENERATOR_RATE="${GENERATOR_RATE:-50}"
+export GENERATOR_SEED="${GENERATOR_SEED:-42}"
+export DATA_DIR="${DATA_DIR:-data}"
+export HOST="${HOST:-127.0.0.1}"
+export GENERATOR_PORT="${GENERATOR_PORT:-3000}" PROCESSOR_PORT="${PROCESSOR_PORT:-3001}" REPORTER_PORT="${REPORTER_PORT:-3002}"
+
 started_kafka=false
-if [ -z "${KAFKA_BROKERS:-}" ]; then
-  bash tools/kafka/kafka.sh start
-  started_kafka=true
-  export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+if [ -n "${KAFKA_BROKERS:-}" ]; then
+  [ -z "${KAFKA_PORT:-}" ] || echo "KAFKA_BROKERS is set, so KAFKA_PORT=$KAFKA_PORT is ignored: no local broker is started."
+  kafka_note="the cluster in KAFKA_BROKERS (npm start neither starts nor stops it)"
+  first_broker="${KAFKA_BROKERS%%,*}"
+  if ! timeout 3 bash -c "exec 3<>/dev/tcp/${first_broker%:*}/${first_broker##*:}" 2>/dev/null; then
+    echo "Warning: nothing answers at $first_broker (KAFKA_BROKERS); the apps keep retrying and /health answers 503 until it does." >&2
+  fi
+else
+  export KAFKA_PORT="${KAFKA_PORT:-9092}"
+  if bash tools/kafka/kafka.sh status >/dev/null 2>&1; then
+    kafka_note="a local broker on port $KAFKA_PORT that was already running (left running on exit)"
+  else
+    bash tools/kafka/kafka.sh start
+    started_kafka=true
+    kafka_note="a local broker on port $KAFKA_PORT started by npm start (stopped on exit; data in .kafka/data-$KAFKA_PORT)"
+  fi
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 fi
 
 mkdir -p dist
-if ! npx nx run-many -t build -p generator processor reporter --outputStyle=static >dist/run-pipeline-build.log 2>&1; then
-  cat dist/run-pipeline-build.log >&2
-  exit 1
+if [ "${PIPELINE_SKIP_BUILD:-}" != 1 ]; then
+  if ! npx nx run-many -t build -p generator processor reporter --outputStyle=static >dist/run-pipeline-build.log 2>&1; then
+    cat dist/run-pipeline-build.log >&2
+    exit 1
+  fi
+  echo "Built generator, processor and reporter (dist/apps/)."
 fi
-echo "Built generator, processor and reporter (dist/apps/)."
 
+names=()
 pids=()
 stopping=false
 cleanup() {
   $stopping && return
   stopping=true
-  echo "Stopping apps..."
+  echo "Stopping the apps (each drains and commits)..."
   [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local i code
+  for i in "${!pids[@]}"; do
+    code=0
+    wait "${pids[$i]}" 2>/dev/null || code=$?
+    echo "${names[$i]} exited with code $code"
+  done
+  # The prefixers end when their app closes its output; give them a moment to print the last lines.
+  sleep 0.2
   if $started_kafka; then bash tools/kafka/kafka.sh stop; fi
 }
 trap cleanup EXIT
@@ -40,20 +76,45 @@ export NODE_OPTIONS="--max-old-space-size=384 --max-semi-space-size=32 ${NODE_OP
 
 start_app() {
   local name=$1
-  # Process substitution keeps $! the app's own pid, so signals reach node, not the prefixing sed.
-  node "dist/apps/$name/main.js" > >(sed -u "s/^/[$name] /") 2>&1 &
+  # $! is the app's own pid (process substitution), so this script signals node, not the prefixer. The prefixer
+  # ignores SIGINT/SIGTERM (an ignored signal stays ignored across exec): a Ctrl-C to the terminal's process group
+  # must not kill it before the app has written its shutdown lines (the app would die of EPIPE, exit 1).
+  node "dist/apps/$name/main.js" > >(trap '' INT TERM; exec sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
+  names+=("$name")
 }
 start_app processor
 start_app reporter
 start_app generator
 
+# Where to point a browser: a wildcard bind address is reached through loopback.
+case "$HOST" in 0.0.0.0 | :: | '[::]') url_host=127.0.0.1 ;; *) url_host=$HOST ;; esac
+base() { echo "http://$url_host:$1"; }
+
+# The banner comes after the apps' start-up lines, once each HTTP server answers (Kafka may still be joining).
+for port in "$GENERATOR_PORT" "$PROCESSOR_PORT" "$REPORTER_PORT"; do
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null --max-time 1 "$(base "$port")/health/live" 2>/dev/null && break
+    sleep 0.5
+  done
+done
+if [ "$GENERATOR_RATE" = max ]; then rate_text="as fast as Kafka takes them"; else rate_text="$GENERATOR_RATE events/s"; fi
 cat <<INFO
-Pipeline running against $KAFKA_BROKERS, data in ${DATA_DIR:-data}/
-  generator  http://127.0.0.1:${GENERATOR_PORT:-3000}/generator/status
-  processor  http://127.0.0.1:${PROCESSOR_PORT:-3001}/metrics
-  reporter   http://127.0.0.1:${REPORTER_PORT:-3002}/api/summary
-Press Ctrl-C to stop.
+
+Pipeline running. Ctrl-C stops it.
+  dashboard        $(base "$REPORTER_PORT")/
+  reporter API     $(base "$REPORTER_PORT")/docs   (e.g. $(base "$REPORTER_PORT")/api/summary)
+  generator API    $(base "$GENERATOR_PORT")/docs   (status: $(base "$GENERATOR_PORT")/generator/status)
+  metrics          $(base "$GENERATOR_PORT")/metrics  $(base "$PROCESSOR_PORT")/metrics  $(base "$REPORTER_PORT")/metrics
+  health           $(base "$GENERATOR_PORT")/health  $(base "$PROCESSOR_PORT")/health  $(base "$REPORTER_PORT")/health
+Settings
+  Kafka            $KAFKA_BROKERS: $kafka_note
+  rate             $rate_text (GENERATOR_RATE=1 npm start for a trickle, =max for full speed)
+  seed             $GENERATOR_SEED (GENERATOR_SEED)
+  data             $DATA_DIR/ (DATA_DIR)
+  listening on     $HOST (HOST)$([ -n "${GENERATOR_API_TOKEN:-}" ] && echo "; generator start/stop/rate need the GENERATOR_API_TOKEN bearer token")
+The dashboard shows orders, revenue and the funnel within a minute.
+
 INFO
 # Any app exiting (a crash, a finished one-shot run) brings the whole pipeline down cleanly.
 wait -n "${pids[@]}"

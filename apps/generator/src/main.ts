@@ -1,21 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ensureTopicsOn, kafkaClientConfig } from '@pipeline/kafka';
-import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
-import { Kafka } from 'kafkajs';
-import { AppModule } from './app/app.module';
+import { applyLogLevel, ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { GeneratorConfig } from './app/generator.config';
 import { GeneratorService } from './app/generator/generator.service';
+import { createGeneratorApp } from './app/setup-app';
 
 async function bootstrap(): Promise<void> {
+  applyLogLevel();
   const config = loadConfig(GeneratorConfig);
-  await ensureTopicsOn(new Kafka(kafkaClientConfig('generator-admin', config.brokers)), [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-  ]);
-  const app = await NestFactory.create(AppModule.register(config));
+  const app = await createGeneratorApp(config);
   exitCleanlyOnSignals(app, 'Generator');
-  await app.listen(config.GENERATOR_PORT);
+  // Listens before Kafka is reached: /health says why the generator is not ready while it keeps retrying.
+  await app.listen(config.GENERATOR_PORT, config.HOST);
   if (config.GENERATOR_EXIT_WHEN_DONE) {
     // One-shot runs (scripts, tests): exit 0 once the count or duration is reached, after a clean shutdown.
     void app
@@ -23,7 +18,11 @@ async function bootstrap(): Promise<void> {
       .limitReached.then(() => app.close())
       .then(() => process.exit(0));
   }
-  Logger.log(`Generator listening on :${config.GENERATOR_PORT}, producing to ${config.EVENTS_TOPIC} on ${config.KAFKA_BROKERS}`, 'Generator');
+  Logger.log(
+    `Generator listening on http://${config.HOST}:${config.GENERATOR_PORT} (API docs at /docs), producing to ${config.EVENTS_TOPIC} on ${config.KAFKA_BROKERS}` +
+      (config.GENERATOR_API_TOKEN ? '; start/stop/rate need the bearer token' : ''),
+    'Generator',
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError } from '@pipeline/platform';
+import { applyLogLevel, ConfigValidationError } from '@pipeline/platform';
 import { bootstrapProcessor } from './app/bootstrap';
 
+applyLogLevel();
 bootstrapProcessor().catch((error: unknown) => {
   const message = error instanceof ConfigValidationError ? error.message : ((error as Error).stack ?? String(error));
   Logger.error(message, 'Bootstrap');

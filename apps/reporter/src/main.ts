@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
+import { applyLogLevel, ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { resolveStorageUrl } from '@pipeline/storage';
 import { ReporterConfig } from './app/reporter.config';
 import { createReporterApp } from './app/setup-app';
 
 async function bootstrap(): Promise<void> {
+  applyLogLevel();
   const config = loadConfig(ReporterConfig);
   const app = await createReporterApp(config);
   exitCleanlyOnSignals(app, 'Reporter');
-  await app.listen(config.REPORTER_PORT);
-  Logger.log(`Reporter listening on :${config.REPORTER_PORT}, reading ${resolveStorageUrl(config)}`, 'Reporter');
+  await app.listen(config.REPORTER_PORT, config.HOST);
+  Logger.log(`Reporter listening on http://${config.HOST}:${config.REPORTER_PORT} (dashboard at /, API docs at /docs), reading ${resolveStorageUrl(config)}`, 'Reporter');
 }
 
 bootstrap().catch((error: unknown) => {

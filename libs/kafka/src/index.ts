@@ -3,3 +3,5 @@ export * from './lib/batch-server-kafka';
 export * from './lib/kafka-client-options';
 export * from './lib/batch-error-passthrough.filter';
 export * from './lib/pipeline-topics.config';
+export * from './lib/kafka-log-creator';
+export * from './lib/until-reachable';

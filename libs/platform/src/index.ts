@@ -5,3 +5,6 @@ export * from './lib/health.controller';
 export * from './lib/metrics';
 export * from './lib/platform.module';
 export * from './lib/graceful-shutdown';
+export * from './lib/log-level';
+export * from './lib/listen-host';
+export * from './lib/startup-state';

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import { PlatformModule } from '@pipeline/platform';
-import { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
 import { GeneratorController } from './generator/generator.controller';
 import { GeneratorMetrics } from './generator/generator.metrics';
-import { GeneratorService, KAFKA_PRODUCER } from './generator/generator.service';
+import { ApiTokenGuard } from './generator/api-token.guard';
+import { ENSURE_TOPICS, GeneratorService, KAFKA_PRODUCER, type EnsureTopics } from './generator/generator.service';
 import { GeneratorConfig } from './generator.config';
 
 @Module({})
@@ -34,7 +35,31 @@ export class AppModule {
         ]),
       ],
       controllers: [GeneratorController],
-      providers: [{ provide: GeneratorConfig, useValue: config }, GeneratorMetrics, GeneratorService],
+      providers: [
+        { provide: GeneratorConfig, useValue: config },
+        { provide: ENSURE_TOPICS, useValue: ensureTopicsFor(config) },
+        GeneratorMetrics,
+        GeneratorService,
+        ApiTokenGuard,
+      ],
     };
   }
+}
+
+/**
+ * One attempt to create the missing topics, with few retries (~2 s against a refused port, ~10 s against one
+ * that never answers): the service repeats it until Kafka answers, instead of kafkajs retrying for a minute.
+ */
+function ensureTopicsFor(config: GeneratorConfig): EnsureTopics {
+  const kafka = new Kafka({
+    ...kafkaClientConfig('generator-admin', config.brokers),
+    retry: { initialRetryTime: 300, retries: 2 },
+    // GeneratorService reports a failed attempt itself, in one line.
+    logLevel: logLevel.NOTHING,
+  });
+  return () =>
+    ensureTopicsOn(kafka, [
+      { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+      { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+    ]);
 }

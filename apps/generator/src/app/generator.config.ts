@@ -1,12 +1,23 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isValidRate, MAX_RATE, MIN_RATE } from '@pipeline/simulation';
 import { PipelineTopicsConfig } from '@pipeline/kafka';
-import { parseList } from '@pipeline/platform';
+import { DEFAULT_HOST, IsListenHost, parseList } from '@pipeline/platform';
 
 /** Every setting of the generator app, read from the environment once at start-up (README "Configuration"). */
 export class GeneratorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   GENERATOR_PORT = 3000;
+
+  /** Address the HTTP server binds to (containers: 0.0.0.0). */
+  @IsListenHost()
+  HOST = DEFAULT_HOST;
+
+  /**
+   * When set, POST /generator/start|stop and PUT /generator/rate need `Authorization: Bearer <token>`;
+   * empty: they are open (fine on loopback, not on a shared network).
+   */
+  @IsString()
+  GENERATOR_API_TOKEN = '';
 
   /** Events per second, or "max" for as fast as Kafka accepts. */
   @ValidateBy({
@@ -65,7 +76,6 @@ export class GeneratorConfig extends PipelineTopicsConfig {
   /** Exit the process once GENERATOR_COUNT/DURATION is reached (for scripts and tests). */
   @IsBoolean()
   GENERATOR_EXIT_WHEN_DONE = false;
-
 
   get faultKinds(): string[] {
     return parseList(this.GENERATOR_FAULTS);

@@ -246,7 +246,9 @@ describe('runGeneratorCli: Kafka mode (sink replaced; the real broker is in pipe
       },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: cannot reach Kafka: Connection error: connect ECONNREFUSED');
+    expect(result.stderr).toContain(
+      'error: cannot reach Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED (start the local broker with `npm run kafka start`, point KAFKA_BROKERS at one, or use --dry-run)',
+    );
   });
 
   it('reports failed publishes and exits 1 when some messages were not sent', async () => {

@@ -84,12 +84,22 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
       void runner?.stop();
     });
   } else {
+    let settings: KafkaSinkSettings;
     try {
-      const settings = kafkaSinkSettingsFromEnv(io.env);
+      settings = kafkaSinkSettingsFromEnv(io.env);
+    } catch (error) {
+      print(io.stderr, `error: ${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    try {
       print(io.stderr, `producing to ${settings.topic} on ${settings.brokers.join(',')}`);
       sink = await (options.connectKafka ?? connectKafkaSink)(settings);
     } catch (error) {
-      print(io.stderr, `error: cannot reach Kafka: ${(error as Error).message}`);
+      print(
+        io.stderr,
+        `error: cannot reach Kafka at ${settings.brokers.join(',')}: ${(error as Error).message} ` +
+          '(start the local broker with `npm run kafka start`, point KAFKA_BROKERS at one, or use --dry-run)',
+      );
       return EXIT_FAILED;
     }
   }

@@ -1,6 +1,6 @@
-import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
-import { Kafka, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
 import type { KafkaSinkSettings } from './kafka-settings';
 import type { MessageSink } from './message-sink';
@@ -21,12 +21,19 @@ export class KafkaSink implements MessageSink {
     readonly topic: string,
   ) {}
 
-  /** Creates the topic if it is missing, then connects the producer. */
+  /**
+   * Creates the topic if it is missing, then connects the producer. The first contact is quick and silent
+   * (2 retries, ~2 s against a refused port, ~10 s against one that never answers), so an unreachable broker
+   * ends in one line from the CLI instead of a minute of kafkajs retries. kafkajs' own lines go to stderr:
+   * stdout is the CLI's.
+   */
   static async connect(settings: KafkaSinkSettings, clientId = 'generator-cli'): Promise<KafkaSink> {
-    const kafka = new Kafka(kafkaClientConfig(clientId, settings.brokers));
-    await ensureTopicsOn(kafka, [{ topic: settings.topic, numPartitions: settings.partitions }]);
-    const config = idempotentProducerConfig();
-    const producer = kafka.producer({ ...config, createPartitioner: cachedPartitioner(config.createPartitioner) });
+    const config = { ...kafkaClientConfig(clientId, settings.brokers), logCreator: kafkaLogCreator({ sink: (level, line) => process.stderr.write(`kafka ${level}: ${line}\n`) }) };
+    const firstContact = new Kafka({ ...config, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 300, retries: 2 } });
+    await ensureTopicsOn(firstContact, [{ topic: settings.topic, numPartitions: settings.partitions }]);
+    const kafka = new Kafka(config);
+    const producerConfig = idempotentProducerConfig();
+    const producer = kafka.producer({ ...producerConfig, createPartitioner: cachedPartitioner(producerConfig.createPartitioner) });
     await producer.connect();
     return new KafkaSink(producer, settings.topic);
   }

@@ -1,9 +1,9 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
-import { exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
+import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig, untilReachable } from '@pipeline/kafka';
+import { exitCleanlyOnSignals, loadConfig, StartupState } from '@pipeline/platform';
 import { resolveStorageUrl } from '@pipeline/storage';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
 import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
 import { ProcessorConfig } from './processor.config';
@@ -12,12 +12,6 @@ import { ProcessorConfig } from './processor.config';
 export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
   const config = loadConfig(ProcessorConfig, env);
   const logger = new Logger('Processor');
-
-  const topics = await ensureTopicsOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-  ]);
-  if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
 
   const app = await NestFactory.create(AppModule.register(config), { bufferLogs: false });
   exitCleanlyOnSignals(app, 'Processor');
@@ -45,10 +39,30 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
     },
     { inheritAppConfig: true },
   );
+  // HTTP first: while Kafka cannot be reached, /health answers 503 and says why instead of refusing connections.
+  const startup = app.get(StartupState);
+  startup.starting(`consumer not started: waiting for Kafka at ${config.KAFKA_BROKERS}`);
+  await app.listen(config.PROCESSOR_PORT, config.HOST);
+  // Few retries per attempt and no kafkajs lines: untilReachable reports a down broker once and keeps trying.
+  const admin = new Kafka({ ...kafkaClientConfig('processor-admin', config.brokers), retry: { initialRetryTime: 300, retries: 2 }, logLevel: logLevel.NOTHING });
+  const topics = await untilReachable(
+    () =>
+      ensureTopicsOn(admin, [
+        { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+        { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+      ]),
+    {
+      onFirstFailure: (reason) =>
+        logger.warn(`Kafka at ${config.KAFKA_BROKERS} is unreachable (${reason}); /health answers 503 until it is, retrying every 10 s at most`),
+      onRetry: (attempt, reason) => logger.debug(`Kafka still unreachable (attempt ${attempt}): ${reason}`),
+      onRecovered: (failures) => logger.log(`Kafka at ${config.KAFKA_BROKERS} reached after ${failures} failed attempt(s)`),
+    },
+  );
+  if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
   await app.startAllMicroservices();
-  await app.listen(config.PROCESSOR_PORT);
+  startup.started();
   logger.log(
-    `Processor listening on :${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${resolveStorageUrl(config)}`,
+    `Processor listening on http://${config.HOST}:${config.PROCESSOR_PORT}, consuming ${config.EVENTS_TOPIC} as group ${config.CONSUMER_GROUP} from ${config.KAFKA_BROKERS}, writing to ${resolveStorageUrl(config)}`,
   );
   return app;
 }

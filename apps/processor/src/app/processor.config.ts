@@ -1,11 +1,16 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { PipelineTopicsConfig } from '@pipeline/kafka';
+import { DEFAULT_HOST, IsListenHost } from '@pipeline/platform';
 import { IsStorageUrl } from '@pipeline/storage';
 
 /** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
 export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)
   PROCESSOR_PORT = 3001;
+
+  /** Address the HTTP server binds to (containers: 0.0.0.0). */
+  @IsListenHost()
+  HOST = DEFAULT_HOST;
 
   /** Where the lake is: `file://data` (default), `file:///abs/path` (see README "Configuration"). */
   @IsStorageUrl()

@@ -1,11 +1,15 @@
 import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
-import { parseList } from '@pipeline/platform';
+import { DEFAULT_HOST, IsListenHost, parseList } from '@pipeline/platform';
 import { IsStorageUrl } from '@pipeline/storage';
 
 /** Every setting of the reporter, read from the environment once at start-up. */
 export class ReporterConfig {
   @IsInt() @Min(1) @Max(65535)
   REPORTER_PORT = 3002;
+
+  /** Address the HTTP server binds to (containers: 0.0.0.0). */
+  @IsListenHost()
+  HOST = DEFAULT_HOST;
 
   @IsString() @IsNotEmpty()
   KAFKA_BROKERS = '127.0.0.1:9092';

@@ -1,6 +1,10 @@
 import { logLevel, Partitioners, type KafkaConfig, type ProducerConfig } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-log-creator';
 
-/** Client settings shared by every app; kafkajs' own logs are kept to warnings so they don't flood at high rates. */
+/**
+ * Client settings shared by every app; kafkajs' own logs are kept to warnings so they don't flood at high rates,
+ * and go through {@link kafkaLogCreator} (plain lines, start-up noise at debug).
+ */
 export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaConfig {
   return {
     clientId,
@@ -8,6 +12,7 @@ export function kafkaClientConfig(clientId: string, brokers: string[]): KafkaCon
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(),
     retry: { initialRetryTime: 300, retries: 8 },
   };
 }

@@ -44,3 +44,16 @@ describe('loadConfig', () => {
 describe('parseList', () => {
   it('splits and trims', () => expect(parseList(' a:1, b:2 ,,')).toEqual(['a:1', 'b:2']));
 });
+
+describe('HOST (IsListenHost)', () => {
+  it('accepts addresses and host names, refuses anything else', async () => {
+    const { DEFAULT_HOST, IsListenHost } = await import('./listen-host');
+    class HostConfig {
+      @IsListenHost()
+      HOST = DEFAULT_HOST;
+    }
+    expect(loadConfig(HostConfig, {}).HOST).toBe('127.0.0.1');
+    for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'generator.internal']) expect(loadConfig(HostConfig, { HOST: host }).HOST).toBe(host);
+    expect(() => loadConfig(HostConfig, { HOST: 'http://0.0.0.0' })).toThrow(/HOST="http:\/\/0.0.0.0": HOST must be an IP address/);
+  });
+});

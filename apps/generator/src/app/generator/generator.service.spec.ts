@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Logger, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ConflictException, Logger, ServiceUnavailableException, ValidationPipe } from '@nestjs/common';
 import type { ClientKafka } from '@nestjs/microservices';
 import { decodeEvent, HEADER_EVENT_TYPE } from '@pipeline/events';
 import { MetricsRegistry } from '@pipeline/platform';
@@ -24,6 +24,10 @@ class RecordingKafkaClient {
     this.connected = true;
   }
 
+  async close(): Promise<void> {
+    this.connected = false;
+  }
+
   emitBatch(topic: string, data: { messages: SentMessage[] }): Observable<void> {
     if (this.failNext > 0) {
       this.failNext--;
@@ -34,7 +38,7 @@ class RecordingKafkaClient {
   }
 }
 
-function setUp(env: Partial<GeneratorConfig> = {}) {
+function setUp(env: Partial<GeneratorConfig> = {}, ensureTopics: () => Promise<unknown> = async () => undefined) {
   const config = Object.assign(new GeneratorConfig(), {
     EVENTS_TOPIC: 'unit.events',
     GENERATOR_RATE: 'max',
@@ -43,7 +47,7 @@ function setUp(env: Partial<GeneratorConfig> = {}) {
   });
   const metrics = new GeneratorMetrics(new MetricsRegistry({ serviceName: 'generator', kafkaBrokers: [] }));
   const kafka = new RecordingKafkaClient();
-  const service = new GeneratorService(config, metrics, kafka as unknown as ClientKafka);
+  const service = new GeneratorService(config, metrics, kafka as unknown as ClientKafka, ensureTopics);
   return { config, metrics, kafka, service };
 }
 
@@ -59,7 +63,7 @@ describe('GeneratorService', () => {
 
   it('publishes GENERATOR_COUNT events in GENERATOR_BATCH_SIZE batches to EVENTS_TOPIC, then resolves limitReached', async () => {
     const { kafka, metrics, service } = setUp({ GENERATOR_COUNT: 2_500, GENERATOR_BATCH_SIZE: 1_000 });
-    await service.onApplicationBootstrap();
+    service.onApplicationBootstrap();
     await service.limitReached;
 
     expect(kafka.connected).toBe(true);
@@ -83,7 +87,8 @@ describe('GeneratorService', () => {
 
   it('waits for POST start when GENERATOR_AUTOSTART is false, and refuses a second start', async () => {
     const { kafka, service } = setUp({ GENERATOR_AUTOSTART: false, GENERATOR_RATE: '50' });
-    await service.onApplicationBootstrap();
+    service.onApplicationBootstrap();
+    await service.ready;
     expect(service.status()).toMatchObject({ running: false, produced: 0 });
     expect(kafka.batches).toHaveLength(0);
 
@@ -95,6 +100,8 @@ describe('GeneratorService', () => {
 
   it('changes the rate of a running generator and exposes it as a gauge', async () => {
     const { metrics, service } = setUp({ GENERATOR_AUTOSTART: false, GENERATOR_RATE: '10' });
+    service.onApplicationBootstrap();
+    await service.ready;
     service.start();
     expect(service.setRate(250).rate).toBe(250);
     expect(service.status().rate).toBe(250);
@@ -106,6 +113,8 @@ describe('GeneratorService', () => {
 
   it('does not resolve limitReached when the run is stopped by request', async () => {
     const { service } = setUp({ GENERATOR_AUTOSTART: false, GENERATOR_RATE: '10', GENERATOR_COUNT: 1_000 });
+    service.onApplicationBootstrap();
+    await service.ready;
     service.start();
     await service.stop();
     const outcome = await Promise.race([service.limitReached.then(() => 'reached'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
@@ -115,10 +124,62 @@ describe('GeneratorService', () => {
   it('counts a failed send, backs off and goes on', async () => {
     const { kafka, metrics, service } = setUp({ GENERATOR_COUNT: 20, GENERATOR_BATCH_SIZE: 10 });
     kafka.failNext = 1;
-    await service.onApplicationBootstrap();
+    service.onApplicationBootstrap();
     await service.limitReached;
     expect(service.status()).toMatchObject({ produced: 20, published: 10, failed: 10, publishErrors: 1, lastError: 'broker unavailable' });
     expect((await metrics.sendErrors.get()).values[0].value).toBe(1);
+  });
+
+  it('exposes the configured rate as generator_target_rate from boot, before any PUT', async () => {
+    expect((await setUp({ GENERATOR_RATE: '20' }).metrics.targetRate.get()).values[0].value).toBe(20);
+    expect((await setUp({ GENERATOR_RATE: 'max' }).metrics.targetRate.get()).values[0].value).toBe(-1);
+  });
+
+  it('keeps a rate set while running for the next run after stop/start', async () => {
+    const { metrics, service } = setUp({ GENERATOR_AUTOSTART: false, GENERATOR_RATE: '1' });
+    service.onApplicationBootstrap();
+    await service.ready;
+    service.start();
+    service.setRate(20);
+    await service.stop();
+    expect(service.start().rate).toBe(20);
+    expect(service.status()).toMatchObject({ running: true, rate: 20 });
+    expect((await metrics.targetRate.get()).values[0].value).toBe(20);
+    await service.stop();
+  });
+
+  it('serves before Kafka is reachable: start answers 503 until then, and it keeps retrying', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      let attempts = 0;
+      const { kafka, service } = setUp({ GENERATOR_AUTOSTART: true, GENERATOR_RATE: '10' }, async () => {
+        attempts++;
+        if (attempts < 3) throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:19');
+      });
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(attempts).toBe(1);
+      expect(() => service.start()).toThrow(ServiceUnavailableException);
+      await jest.advanceTimersByTimeAsync(1_000); // first retry after 1 s
+      expect(attempts).toBe(2);
+      await jest.advanceTimersByTimeAsync(2_000); // then 2 s
+      await service.ready;
+      expect(attempts).toBe(3);
+      expect(kafka.connected).toBe(true);
+      expect(service.status().running).toBe(true); // GENERATOR_AUTOSTART once Kafka answered
+      await service.stop();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('stops retrying when the app shuts down before Kafka was reached', async () => {
+    const { service } = setUp({}, async () => {
+      throw new Error('Connection timeout');
+    });
+    service.onApplicationBootstrap();
+    await service.onApplicationShutdown();
+    expect(service.status().running).toBe(false);
   });
 
   it('refuses unknown fault kinds at start-up, naming them', () => {
