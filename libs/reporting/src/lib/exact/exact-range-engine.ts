@@ -45,6 +45,8 @@ export function hourWindowsOf(range: TimeRange): { hourStartMs: number; fromMs: 
  */
 export class ExactRangeEngine {
   private readonly digests: TtlCache<Promise<WindowDigest>>;
+  /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
+  private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
 
   constructor(
     readonly lake: EventLake,
@@ -64,10 +66,17 @@ export class ExactRangeEngine {
 
   async rangeDigests(range: TimeRange, listing?: LakeListing): Promise<RangeDigests> {
     const lakeListing = listing ?? (await this.listFor([range]));
-    const hours = await Promise.all(
-      hourWindowsOf(range).map(async (w) => ({ ...w, digest: await this.windowDigest(lakeListing.filesOf(w.hourStartMs), w.fromMs, w.toMs) })),
-    );
-    return { range, listing: lakeListing, hours, total: mergeDigests(hours.map((h) => h.digest)) };
+    const windows = hourWindowsOf(range).map((w) => {
+      const files = lakeListing.filesOf(w.hourStartMs);
+      return { ...w, files, key: windowKey(files, w.fromMs, w.toMs) };
+    });
+    const rangeKey = createHash('sha256').update(windows.map((w) => w.key).join(',')).digest('hex');
+    const cached = await this.ranges.getOrCreate(rangeKey, async () => {
+      const hours = await Promise.all(windows.map(async ({ hourStartMs, fromMs, toMs, files, key }) => ({ hourStartMs, fromMs, toMs, digest: await this.windowDigest(key, files, fromMs, toMs) })));
+      return { range, listing: lakeListing, hours, total: mergeDigests(hours.map((h) => h.digest)) };
+    });
+    // The same files, maybe listed with other hours: answer with the caller's listing (its version is the view's).
+    return { ...cached, listing: lakeListing };
   }
 
   /** Per-minute events, orders and revenue of a range, from the same listing as the other answers. */
@@ -76,9 +85,14 @@ export class ExactRangeEngine {
     return this.reader.minutes(await this.lake.localPaths(files), range.fromMs, range.toMs);
   }
 
-  private windowDigest(files: readonly KeyVersion[], fromMs: number, toMs: number): Promise<WindowDigest> {
-    const hash = createHash('sha256').update(`${fromMs}-${toMs}\n`);
-    for (const f of files) hash.update(`${f.key}\u0000${f.version}\n`);
-    return this.digests.getOrCreate(hash.digest('hex'), async () => this.reader.digest(await this.lake.localPaths(files), fromMs, toMs));
+  private windowDigest(key: string, files: readonly KeyVersion[], fromMs: number, toMs: number): Promise<WindowDigest> {
+    return this.digests.getOrCreate(key, async () => this.reader.digest(await this.lake.localPaths(files), fromMs, toMs));
   }
+}
+
+/** A window and the exact versions of its files: equal keys, equal digests. */
+function windowKey(files: readonly KeyVersion[], fromMs: number, toMs: number): string {
+  const hash = createHash('sha256').update(`${fromMs}-${toMs}\n`);
+  for (const f of files) hash.update(`${f.key}\u0000${f.version}\n`);
+  return hash.digest('hex');
 }
