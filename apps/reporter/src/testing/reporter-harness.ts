@@ -25,7 +25,8 @@ export async function startReporterWithData(
   const dataDir = mkdtempSync(path.join(tmpdir(), 'reporter-'));
   try {
     const data = await writeSamplePipelineData(dataDir, { startMs: Date.UTC(2026, 10, 27, 6), hours: 6, concurrentSessions: 4, ...options.data });
-    const config = loadConfig(ReporterConfig, { DATA_DIR: dataDir, CHART_WIDTH: '640', CHART_HEIGHT: '360', ...options.env });
+    // No processor is sampled unless a test names one: a developer's own processor on :3001 must not leak in.
+    const config = loadConfig(ReporterConfig, { DATA_DIR: dataDir, CHART_WIDTH: '640', CHART_HEIGHT: '360', PROCESSOR_METRICS_URL: '', ...options.env });
     const app = await createReporterApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,13 +1,13 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { InvalidRangeError, parseInstant, ReportStore, type TimeRange } from '@pipeline/reporting';
+import { ExactReportStore, InvalidRangeError, parseInstant, type ResolvedRange } from '@pipeline/reporting';
 import type { RangeQuery } from './range.query';
 
-/** Validated query text to the range it means (defaults anchored on the newest stored hour). */
+/** Validated query text to the range it means (without from/to: the default range, which follows the data). */
 @Injectable()
 export class RangeResolver {
-  constructor(private readonly store: ReportStore) {}
+  constructor(private readonly store: ExactReportStore) {}
 
-  async resolve(query: RangeQuery): Promise<TimeRange> {
+  async resolve(query: RangeQuery): Promise<ResolvedRange> {
     const instant = (text: string | undefined) => (text === undefined ? undefined : (parseInstant(text) ?? undefined));
     try {
       return await this.store.resolveRange({ fromMs: instant(query.from), toMs: instant(query.to) });

@@ -68,12 +68,15 @@ export class RangeQuery {
   to?: string;
 }
 
+const LIMIT_MESSAGE = 'limit must be a whole number between 1 and 100';
+
 export class TopProductsQuery extends RangeQuery {
   @ApiPropertyOptional({ description: 'How many products, best revenue first.', minimum: 1, maximum: 100, default: 10 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 100' })
-  @Min(1, { message: 'limit must be between 1 and 100' })
-  @Max(100, { message: 'limit must be between 1 and 100' })
+  // One message for every way a limit can be wrong: the pipe reports the first failing check only.
+  @IsInt({ message: LIMIT_MESSAGE })
+  @Min(1, { message: LIMIT_MESSAGE })
+  @Max(100, { message: LIMIT_MESSAGE })
   limit?: number;
 }

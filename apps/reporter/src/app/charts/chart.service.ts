@@ -6,7 +6,7 @@ import {
   CHART_NAMES,
   ChartRenderer,
   renderChartSet,
-  ReportStore,
+  ExactReportStore,
   TtlCache,
   type ChartName,
   type TimeRange,
@@ -48,7 +48,7 @@ export class ChartService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly config: ReporterConfig,
-    private readonly store: ReportStore,
+    private readonly store: ExactReportStore,
     private readonly metrics: ReporterMetrics,
     private readonly scheduler: SchedulerRegistry,
   ) {
@@ -67,6 +67,8 @@ export class ChartService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.scheduler.doesExist('interval', REFRESH_INTERVAL)) this.scheduler.deleteInterval(REFRESH_INTERVAL);
     // Let a set being drawn finish its write rather than cut it off mid-file.
     await this.running;
+    // Closed here, after the last drawing that reads through it (the store has no lifecycle of its own).
+    this.store.close();
   }
 
   /**
@@ -106,7 +108,7 @@ export class ChartService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async drawSet(trigger: RenderTrigger): Promise<ChartSetManifest> {
-    const range = await this.store.resolveRange();
+    const { range } = await this.store.resolveRange();
     const snapshot = await this.store.snapshot(range);
     const written: ChartName[] = [];
     await renderChartSet(this.renderer, buildChartSpecs(snapshot), {

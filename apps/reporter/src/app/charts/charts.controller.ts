@@ -50,9 +50,9 @@ export class ChartsController {
   }
 
   private async pngOf(name: ChartName, query: RangeQuery): Promise<Buffer> {
-    if (query.from !== undefined || query.to !== undefined) return this.charts.rangeChart(name, await this.ranges.resolve(query));
+    if (query.from !== undefined || query.to !== undefined) return this.charts.rangeChart(name, (await this.ranges.resolve(query)).range);
     // Before the first scheduled set is on disk, draw the default range on request instead of failing.
-    return (await this.charts.scheduledChart(name)) ?? this.charts.rangeChart(name, await this.ranges.resolve({}));
+    return (await this.charts.scheduledChart(name)) ?? this.charts.rangeChart(name, (await this.ranges.resolve({})).range);
   }
 }
 

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { KeyVersion } from '@pipeline/storage';
+import { TtlCache } from '../ttl-cache';
+import { HOUR_MS, hourStartsOf, type TimeRange } from '../time-range';
+import type { DuckDbWindowReader, MinutePoint } from './duckdb-window-reader';
+import type { EventLake, LakeListing } from './event-lake';
+import { mergeDigests, type WindowDigest } from './window-digest';
+
+/** One hour of a range, clipped to the range: [fromMs, toMs) lies inside the hour starting at hourStartMs. */
+export interface HourWindow {
+  hourStartMs: number;
+  fromMs: number;
+  toMs: number;
+  digest: WindowDigest;
+}
+
+/** Everything a range answer is computed from: one listing of the lake, and a digest per hour of the range. */
+export interface RangeDigests {
+  range: TimeRange;
+  listing: LakeListing;
+  hours: HourWindow[];
+  /** The hours merged: distinct ids stay distinct across hours. */
+  total: WindowDigest;
+}
+
+export interface ExactRangeEngineOptions {
+  /** Digests kept (one per hour window and file versions); a 31-day range needs 744. */
+  maxCachedWindows?: number;
+}
+
+/** The windows of a range, one per hour it overlaps, each clipped to the range. */
+export function hourWindowsOf(range: TimeRange): { hourStartMs: number; fromMs: number; toMs: number }[] {
+  return hourStartsOf(range).map((start) => ({
+    hourStartMs: start,
+    fromMs: Math.max(start, range.fromMs),
+    toMs: Math.min(start + HOUR_MS, range.toMs),
+  }));
+}
+
+/**
+ * Exact figures of any range from the raw events: DuckDB computes a digest per hour window, cached by the
+ * window and the versions of the hour's files, so a changed hour (the live one, or one a late event or a
+ * recovery rewrote) is read again and the others come from memory. Nothing can be stale: a digest is only
+ * reused for exactly the files it was computed from.
+ */
+export class ExactRangeEngine {
+  private readonly digests: TtlCache<Promise<WindowDigest>>;
+  /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
+  private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
+
+  constructor(
+    readonly lake: EventLake,
+    readonly reader: DuckDbWindowReader,
+    options: ExactRangeEngineOptions = {},
+  ) {
+    // Entries never go stale by age (their key holds the file versions); the TTL only frees memory of unused ones.
+    this.digests = new TtlCache({ maxEntries: options.maxCachedWindows ?? 1_500, ttlMs: 6 * HOUR_MS });
+  }
+
+  /** Lists the hours of `ranges` once: answers computed from the listing share one data version. */
+  listFor(ranges: readonly TimeRange[]): Promise<LakeListing> {
+    const hours = new Set<number>();
+    for (const range of ranges) for (const start of hourStartsOf(range)) hours.add(start);
+    return this.lake.listHours([...hours].sort((a, b) => a - b));
+  }
+
+  async rangeDigests(range: TimeRange, listing?: LakeListing): Promise<RangeDigests> {
+    const lakeListing = listing ?? (await this.listFor([range]));
+    const windows = hourWindowsOf(range).map((w) => {
+      const files = lakeListing.filesOf(w.hourStartMs);
+      return { ...w, files, key: windowKey(files, w.fromMs, w.toMs) };
+    });
+    const rangeKey = createHash('sha256').update(windows.map((w) => w.key).join(',')).digest('hex');
+    const cached = await this.ranges.getOrCreate(rangeKey, async () => {
+      const hours = await Promise.all(windows.map(async ({ hourStartMs, fromMs, toMs, files, key }) => ({ hourStartMs, fromMs, toMs, digest: await this.windowDigest(key, files, fromMs, toMs) })));
+      return { range, listing: lakeListing, hours, total: mergeDigests(hours.map((h) => h.digest)) };
+    });
+    // The same files, maybe listed with other hours: answer with the caller's listing (its version is the view's).
+    return { ...cached, listing: lakeListing };
+  }
+
+  /** Per-minute events, orders and revenue of a range, from the same listing as the other answers. */
+  async minutes(range: TimeRange, listing: LakeListing): Promise<MinutePoint[]> {
+    const files = hourWindowsOf(range).flatMap((w) => listing.filesOf(w.hourStartMs));
+    return this.reader.minutes(await this.lake.localPaths(files), range.fromMs, range.toMs);
+  }
+
+  private windowDigest(key: string, files: readonly KeyVersion[], fromMs: number, toMs: number): Promise<WindowDigest> {
+    return this.digests.getOrCreate(key, async () => this.reader.digest(await this.lake.localPaths(files), fromMs, toMs));
+  }
+}
+
+/** A window and the exact versions of its files: equal keys, equal digests. */
+function windowKey(files: readonly KeyVersion[], fromMs: number, toMs: number): string {
+  const hash = createHash('sha256').update(`${fromMs}-${toMs}\n`);
+  for (const f of files) hash.update(`${f.key}\u0000${f.version}\n`);
+  return hash.digest('hex');
+}
