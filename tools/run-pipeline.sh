@@ -91,10 +91,10 @@ start_app generator
 case "$HOST" in 0.0.0.0 | :: | '[::]') url_host=127.0.0.1 ;; *) url_host=$HOST ;; esac
 base() { echo "http://$url_host:$1"; }
 
-# The banner comes after the apps' start-up lines, once each HTTP server answers (Kafka may still be joining).
+# The banner comes after the apps' start-up lines, once each HTTP server listens (Kafka may still be joining).
 for port in "$GENERATOR_PORT" "$PROCESSOR_PORT" "$REPORTER_PORT"; do
   for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null --max-time 1 "$(base "$port")/health/live" 2>/dev/null && break
+    timeout 1 bash -c "exec 3<>/dev/tcp/$url_host/$port" 2>/dev/null && break
     sleep 0.5
   done
 done
