@@ -17,4 +17,5 @@ export * from './lib/durable-event-id-index';
 export * from './lib/storage-readers';
 export * from './lib/compaction-visibility';
 export * from './lib/hour-compaction';
+export * from './lib/visible-event-readers';
 export * from './lib/quality-reports';

@@ -9,7 +9,7 @@ import {
 import { DurableEventIdIndex } from './durable-event-id-index';
 import { compactClosedHours, compactHour, type CompactionStep, planHourCompaction } from './hour-compaction';
 import { LocalFileSystemBackend } from './local-file-system-backend';
-import { MetricsRollup } from './metrics-rollup';
+import { HourlyPartialsMerger, MetricsRollup, rollupHour } from './metrics-rollup';
 import { PartitionedEventSink } from './partitioned-event-sink';
 import { eventStream, pageView } from './testing/event-factory';
 import { metricFiles, visibleEventIds, visibleIdFileIds, writeCommittedBatches } from './testing/compaction-fixtures';
@@ -136,6 +136,17 @@ describe('compaction', () => {
     // Nothing left to do: a second run changes nothing.
     const again = await compactClosedHours(backend, { now: () => AFTER_BOTH_HOURS });
     expect(again).toMatchObject({ hours: [], untouched: 2 });
+  });
+
+  it('an incremental rollup (HourlyPartialsMerger) across a compaction writes the same tables', async () => {
+    const merger = new HourlyPartialsMerger();
+    await writeCommittedBatches(backend, EVENTS.slice(0, 200), { batchSize: 20 });
+    await rollupHour(backend, H10, {}, merger);
+    const before = await metricFiles(backend);
+    await compactHour(backend, H10);
+    const after = await rollupHour(backend, H10, {}, merger);
+    expect(after).toMatchObject({ partials: 1, superseded: false });
+    expect(await metricFiles(backend)).toEqual(before);
   });
 
   it('leaves open hours, pending batches and young orphans alone', async () => {
