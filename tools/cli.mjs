@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs an app's one-shot CLI from its Nx bundle: `node tools/cli.mjs <name> [args...]` (npm run generate / backfill).
+// Runs an app's one-shot CLI from its Nx bundle: `node tools/cli.mjs <name> [args...]` (npm run generate / backfill / compact).
 // Rebuilds the bundle first when it is missing or older than a source it is built from. The build's output
 // goes to stderr, so stdout stays the CLI's own (`npm run generate -- --dry-run | head` is clean NDJSON).
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMANDS = {
   generator: { project: 'generator', bundle: 'dist/apps/generator/cli.js' },
   backfill: { project: 'processor', bundle: 'dist/apps/processor/backfill.js' },
+  compact: { project: 'processor', bundle: 'dist/apps/processor/compact.js' },
 };
 
 /** Changes to tests do not change a bundle: they must not trigger a rebuild. */
