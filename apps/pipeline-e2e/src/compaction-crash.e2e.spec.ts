@@ -22,7 +22,7 @@ import {
 const WORKSPACE_ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(WORKSPACE_ROOT, 'dist', 'apps', 'processor', 'compact.js');
 const HOURS = ['2026-11-27T09', '2026-11-27T10', '2026-11-27T11'];
-const KILLS = 10;
+const RANDOM_KILLS = 6;
 
 function eventAt(time: number, n: number): ShopEvent {
   return {
@@ -46,16 +46,30 @@ function randomEvents(count: number): ShopEvent[] {
   return Array.from({ length: count }, (_, n) => eventAt(start + Math.floor(Math.random() * 3 * 3_600_000), n));
 }
 
-function runCli(dataDir: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; output: string }> {
+/**
+ * Runs the CLI; kills it with SIGKILL `killAfterMs` after it reports that it started (module loading is slow and
+ * uneven on a busy machine, so a delay from spawn would mostly land before any work), or has it SIGKILL itself right
+ * after its n-th protocol step (COMPACTION_TEST_SIGKILL_AFTER_STEP).
+ */
+function runCli(
+  dataDir: string,
+  kill: { afterMs?: number; afterStep?: number } | null,
+): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--data', dataDir, '--all-closed', '--max-events-per-file', '150', ...(killAfterMs === null ? ['--orphan-age-ms', '0'] : [])], {
+    const child = spawn(process.execPath, [CLI, '--data', dataDir, '--all-closed', '--max-events-per-file', '150', ...(kill === null ? ['--orphan-age-ms', '0'] : [])], {
       cwd: WORKSPACE_ROOT,
+      env: { ...process.env, ...(kill?.afterStep ? { COMPACTION_TEST_SIGKILL_AFTER_STEP: String(kill.afterStep) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let timer: NodeJS.Timeout | null = null;
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (kill?.afterMs !== undefined && !timer && output.includes('compact: started')) {
+        timer = setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+      }
+    });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -100,23 +114,29 @@ describe('compaction killed with SIGKILL at random moments', () => {
   it('keeps every event exactly once through kills and re-runs, and ends with only visible files', async () => {
     await writeBatches(40, 10);
     const outcomes: string[] = [];
-    for (let run = 0; run < KILLS; run++) {
+    // Every step count up to 8 (listing, each output, the commit, the first deletes of the first hour), some later
+    // ones (further hours), and kills at random moments.
+    const kills = [
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 13, 21, 34, 55].map((afterStep) => ({ afterStep })),
+      ...Array.from({ length: RANDOM_KILLS }, () => ({ afterMs: Math.floor(Math.random() * 1500) })),
+    ];
+    for (const kill of kills) {
       const manifestsBefore = (await backend.list('compactions')).length;
-      const delay = 300 + Math.floor(Math.random() * 5000);
-      const { code, signal } = await runCli(dataDir, delay);
+      const { code, signal } = await runCli(dataDir, kill);
       // Where the kill landed: manifests committed by this run, and files left invisible (replaced or orphaned).
       let invisible = 0;
       for (const dataset of ['events', 'partials', 'ids']) {
         invisible += (await backend.list(dataset)).length - (await listVisibleFiles(backend, dataset)).length;
       }
       const committed = (await backend.list('compactions')).length - manifestsBefore;
-      outcomes.push(`${signal ?? `exit ${code}`} at ${delay} ms: ${committed} manifests, ${invisible} invisible files`);
+      outcomes.push(`${signal ?? `exit ${code}`} ${JSON.stringify(kill)}: ${committed} manifests, ${invisible} invisible files left`);
       expect(await visibleIds(backend)).toEqual([...written].sort());
       // Late events for the next run.
       await writeBatches(4, 10);
     }
     const tablesBefore = await metricFiles(backend);
     const last = await runCli(dataDir, null);
+    outcomes.push(`final run: ${last.output.split('\n').filter((l) => l.startsWith('compact: year')).length} hours`);
     expect(last).toMatchObject({ code: 0 });
     expect(await visibleIds(backend)).toEqual([...written].sort());
     // Nothing hidden or orphaned is left: the folders hold exactly the visible files, at most 150 events per file.

@@ -113,8 +113,13 @@ async function main(): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n\n${USAGE}\n`);
     return 2;
   }
-  const options = { maxEventsPerFile, orphanAgeMs };
+  // Test hook of the crash test: a real SIGKILL of this process right after the n-th protocol step.
+  const killAfterStep = Number(env['COMPACTION_TEST_SIGKILL_AFTER_STEP'] ?? 0);
+  let steps = 0;
+  const afterStep = killAfterStep > 0 ? () => void (++steps === killAfterStep && process.kill(process.pid, 'SIGKILL')) : undefined;
+  const options = { maxEventsPerFile, orphanAgeMs, afterStep };
   const started = Date.now();
+  process.stderr.write(`compact: started on ${location}\n`);
   const results = hour ? [await compactHour(backend, hour, options)] : (await compactClosedHours(backend, { ...options, graceMs })).hours;
   for (const result of results) process.stderr.write(describe(result));
   const summary = {
