@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs an app's one-shot CLI from its Nx bundle: `node tools/cli.mjs <name> [args...]` (npm run generate / backfill).
+// Runs an app's one-shot CLI from its Nx bundle: `node tools/cli.mjs <name> [args...]` (npm run generate / backfill / compact).
 // Rebuilds the bundle first when it is missing or older than a source it is built from. The build's output
 // goes to stderr, so stdout stays the CLI's own (`npm run generate -- --dry-run | head` is clean NDJSON).
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +14,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMANDS = {
   generator: { project: 'generator', bundle: 'dist/apps/generator/cli.js' },
   backfill: { project: 'processor', bundle: 'dist/apps/processor/backfill.js' },
+  // The processor's heap limits: without a cap V8 lets a 100,000-event file grow the process past 750 MB.
+  compact: { project: 'processor', bundle: 'dist/apps/processor/compact.js', nodeArgs: ['--max-old-space-size=384', '--max-semi-space-size=32'] },
 };
 
 /** Changes to tests do not change a bundle: they must not trigger a rebuild. */
@@ -97,7 +99,7 @@ function main() {
     process.exit(1);
   }
 
-  const child = spawn(process.execPath, [bundle, ...args], { cwd: ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...(command.nodeArgs ?? []), bundle, ...args], { cwd: ROOT, stdio: 'inherit' });
   // A signal sent to this process alone (kill <pid>) must reach the CLI so it can flush and report. When the
   // terminal signals the whole group, the CLI gets it twice; it treats copies within a second as one.
   for (const signal of ['SIGINT', 'SIGTERM']) {

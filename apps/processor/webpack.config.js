@@ -14,8 +14,11 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
-      // The one-shot NDJSON backfill (npm run backfill) ships in the same build as the app.
-      additionalEntryPoints: [{ entryName: 'backfill', entryPath: './src/backfill.ts' }],
+      // The one-shot NDJSON backfill (npm run backfill) and compaction (npm run compact) ship in the same build as the app.
+      additionalEntryPoints: [
+        { entryName: 'backfill', entryPath: './src/backfill.ts' },
+        { entryName: 'compact', entryPath: './src/compact.ts' },
+      ],
       tsConfig: './tsconfig.app.json',
       assets: ["./src/assets"],
       optimization: false,

@@ -17,3 +17,6 @@ export * from './lib/event-id-set';
 export * from './lib/event-id-file';
 export * from './lib/durable-event-id-index';
 export * from './lib/storage-readers';
+export * from './lib/compaction-visibility';
+export * from './lib/hour-compaction';
+export * from './lib/visible-event-readers';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testBrokers, uniqueTopic } from '@pipeline/kafka/testing';
-import { createStorageBackend, readEventRows } from '@pipeline/storage';
+import { createStorageBackend, listVisibleEventFilesInRange, readEventRows } from '@pipeline/storage';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { AppProcess, freePort, waitForHealthy, type AppName } from './app-process';
 
@@ -54,11 +54,10 @@ export class PipelineFixture {
     if (code !== 0) throw new Error(`generator exited with ${code}\n${app.logs}`);
   }
 
-  /** Every value of `event_id` in the stored Parquet files, duplicates included. */
+  /** Every value of `event_id` in the stored Parquet files a reader sees (compaction-visibility), duplicates included. */
   async storedEventIds(): Promise<string[]> {
     const ids: string[] = [];
-    for (const key of await this.backend.list('events')) {
-      if (!key.endsWith('.parquet')) continue;
+    for (const key of await listVisibleEventFilesInRange(this.backend)) {
       for await (const row of readEventRows(this.backend, key)) ids.push(String(row['event_id']));
     }
     return ids;

@@ -3,9 +3,11 @@ import type { ShopEvent } from '@pipeline/events';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { MetricsRollup } from './metrics-rollup';
 import { PartitionedEventSink } from './partitioned-event-sink';
+import { compactHour } from './hour-compaction';
 import { listHourPartitions, readMetricTable } from './storage-readers';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
+import { listVisibleEventFilesInRange } from './visible-event-readers';
 
 /**
  * An independent reader (DuckDB) checks what parquetjs wrote and what the rollup computed:
@@ -50,7 +52,11 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
         await rollup.rollupHours(written.hours);
       }
     }
-    rawGlob = `read_parquet('${backend.pathOf('events')}/**/*.parquet', hive_partitioning=true)`;
+    // Hour 10 compacted (one file, rows sorted by time), hour 11 as the sink wrote it: DuckDB checks both, reading
+    // the visible files only, as every reader must.
+    await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 200 } });
+    const files = (await listVisibleEventFilesInRange(backend)).map((key) => `'${backend.pathOf(key)}'`);
+    rawGlob = `read_parquet([${files.join(', ')}], hive_partitioning=true)`;
     instance = await DuckDBInstance.create(':memory:');
     db = await instance.connect();
     await db.run(`CREATE VIEW raw AS SELECT *, date_trunc('hour', event_time) AS event_hour FROM ${rawGlob}`);

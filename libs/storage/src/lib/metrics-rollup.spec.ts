@@ -68,7 +68,7 @@ describe('metrics rollup', () => {
     const log: string[] = [];
     const watching: StorageBackend = Object.assign(Object.create(backend) as LocalFileSystemBackend, {
       list: async (prefix: string) => {
-        log.push('L');
+        if (prefix.startsWith('partials/')) log.push('L'); // not the compaction manifests a listing also checks
         await new Promise((resolve) => setTimeout(resolve, 5));
         return backend.list(prefix);
       },

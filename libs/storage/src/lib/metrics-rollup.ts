@@ -1,9 +1,10 @@
+import { listVisibleHourFiles } from './compaction-visibility';
 import { mergePartials, parsePartial, type HourlyPartial } from './hourly-partial';
 import { hourlyMetricTables, METRIC_TABLE_NAMES, metricTableCsv, metricTableParquet } from './metric-tables';
 import type { ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
 import type { KeyVersion, StorageBackend } from './storage-backend';
-import { hourFolderKey, metricTableKey, PARTIALS_DATASET } from './storage-layout';
+import { metricTableKey, PARTIALS_DATASET } from './storage-layout';
 
 export interface RollupResult {
   hour: string;
@@ -72,9 +73,34 @@ export async function rollupHour(
   merger?: HourlyPartialsMerger,
 ): Promise<RollupResult> {
   const partition = typeof hour === 'string' ? PartitionPath.parse(hour) : hour;
-  const folder = hourFolderKey(PARTIALS_DATASET, partition);
-  const listing = merger && backend.listVersions ? (await backend.listVersions(folder)).filter((e) => e.key.endsWith('.json')) : null;
-  const keys = listing ? listing.map((e) => e.key) : (await backend.list(folder)).filter((k) => k.endsWith('.json'));
+  // Only the partials a reader may see (a compacted hour: its merged partial, not the files it replaced).
+  const visiblePartials = async () => (await listVisibleHourFiles(backend, PARTIALS_DATASET, partition)).filter((e) => e.key.endsWith('.json'));
+  for (let attempt = 1; ; attempt++) {
+    const visible = await visiblePartials();
+    try {
+      return await rollupListedHour(backend, partition, visible, visiblePartials, options, merger);
+    } catch (error) {
+      // A compaction that committed after the listing deletes the partials it replaced: list again.
+      const vanished = (await Promise.all(visible.map((e) => backend.exists(e.key)))).some((exists) => !exists);
+      if (!vanished || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function rollupListedHour(
+  backend: StorageBackend,
+  partition: PartitionPath,
+  visible: KeyVersion[],
+  visiblePartials: () => Promise<KeyVersion[]>,
+  options: ParquetEncodingOptions,
+  merger?: HourlyPartialsMerger,
+): Promise<RollupResult> {
+  const listing = merger && backend.listVersions ? visible : null;
+  const keys = visible.map((e) => e.key);
+  const changed = async () => {
+    const now = await visiblePartials();
+    return now.length !== keys.length || now.some((e, i) => e.key !== keys[i]);
+  };
   const result: RollupResult = { hour: String(partition), partials: keys.length, written: [], removed: [], superseded: false };
   if (keys.length === 0) {
     // Recovery can delete the only files of an hour; tables left from them would report uncommitted data.
@@ -84,7 +110,7 @@ export async function rollupHour(
         if (await backend.remove(key)) result.removed.push(key);
       }
     }
-    result.superseded = await listingChanged(backend, folder, keys, '.json');
+    result.superseded = await changed();
     return result;
   }
   const merged =
@@ -98,7 +124,7 @@ export async function rollupHour(
     await backend.writeAtomic(parquetKey, await metricTableParquet(table, options));
     result.written.push(csvKey, parquetKey);
   }
-  result.superseded = await listingChanged(backend, folder, keys, '.json');
+  result.superseded = await changed();
   return result;
 }
 

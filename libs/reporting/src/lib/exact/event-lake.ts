@@ -1,4 +1,4 @@
-import { EVENTS_DATASET, PartitionPath, type KeyVersion, type StorageBackend } from '@pipeline/storage';
+import { EVENTS_DATASET, listVisibleHourFiles, PartitionPath, type KeyVersion, type StorageBackend } from '@pipeline/storage';
 import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,11 +84,8 @@ export class EventLake {
     const hours = await Promise.all(
       hourStarts.map(async (start) => {
         const hour = PartitionPath.fromEventTime(start);
-        const prefix = `${EVENTS_DATASET}/${hour}`;
-        const files = this.backend.listVersions
-          ? await this.backend.listVersions(prefix)
-          : // Without versions every listing looks new: nothing is served from a cache.
-            (await this.backend.list(prefix)).map((key) => ({ key, version: `unversioned:${Date.now()}:${Math.random()}` }));
+        // Only the files compaction leaves visible: a compacted file and its sources never count twice.
+        const files = await listVisibleHourFiles(this.backend, EVENTS_DATASET, hour);
         return { hour, files: files.filter((f) => isParquet(f.key)) };
       }),
     );
