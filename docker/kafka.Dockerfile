@@ -1,4 +1,5 @@
 # syntax=docker/dockerfile:1
+# syntax=docker/dockerfile:1
 # Kafka image from the project's own broker tooling: the jars pinned by tools/kafka/pom.xml (same Kafka version as
 # `npm run kafka start`), run by tools/kafka/kafka.sh in the foreground (`kafka.sh run`), single node, KRaft.
 # Build from the repository root: docker build -f docker/kafka.Dockerfile -t pipeline-kafka .

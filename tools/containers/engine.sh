@@ -2,7 +2,7 @@
 #   ENGINE        docker when a Docker daemon answers, else podman (CONTAINER_ENGINE overrides)
 #   BUILD_FLAGS   podman: --format docker (the OCI format drops HEALTHCHECK)
 #   COMPOSE       the compose command for ENGINE (docker compose / podman-compose 1.6.0 from PyPI)
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 _containers_repo="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 PODMAN_COMPOSE_VERSION=1.6.0
 PODMAN_COMPOSE="$_containers_repo/.tools/podman-compose/bin/podman-compose"
@@ -16,8 +16,9 @@ if [ -z "${CONTAINER_ENGINE:-}" ]; then
 fi
 ENGINE="$CONTAINER_ENGINE"
 case "$ENGINE" in
-  docker) BUILD_FLAGS=""; COMPOSE="docker compose" ;;
-  podman) BUILD_FLAGS="--format docker"; COMPOSE="$PODMAN_COMPOSE" ;;
+  docker) BUILD_FLAGS=(); COMPOSE="docker compose" ;;
+  # BUILDAH_FORMAT: `podman-compose build` / `up --build` keep HEALTHCHECK too.
+  podman) BUILD_FLAGS=(--format docker); COMPOSE="$PODMAN_COMPOSE"; export BUILDAH_FORMAT=docker ;;
   *) echo "CONTAINER_ENGINE must be docker or podman, not '$ENGINE'" >&2; return 1 ;;
 esac
 export CONTAINER_ENGINE

@@ -19,7 +19,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-# shellcheck source=engine.sh
+# shellcheck source=tools/containers/engine.sh
 source "$SCRIPT_DIR/engine.sh"
 
 CACHE_DIR="$(realpath -m "${CONTAINERS_CACHE_DIR:-$REPO_ROOT/.tools/containers}")"
@@ -113,7 +113,7 @@ build_debian_slim() {
 npm_pack_cached() {
   local spec="$1" out
   mkdir -p "$CACHE_DIR/npm"
-  out="$(cd "$CACHE_DIR/npm" && ls -1 "$2"-*.tgz 2>/dev/null | sort -V | tail -n1 || true)"
+  out="$(find "$CACHE_DIR/npm" -maxdepth 1 -name "$2-*.tgz" -printf '%f\n' | sort -V | tail -n1)"
   if [ -z "$out" ]; then
     out="$(cd "$CACHE_DIR/npm" && npm pack --silent "$spec" | tail -n1)"
   fi
@@ -130,13 +130,13 @@ build_node_images() {
     cp "$node_tgz" "$ctx/node.tgz"
     cp "$npm_tgz" "$ctx/npm.tgz"
     log "building $slim ($(basename "$node_tgz"), $(basename "$npm_tgz"))"
-    $ENGINE build $BUILD_FLAGS -f "$SCRIPT_DIR/node-slim.Containerfile" -t "$slim" "$ctx" >"$CACHE_DIR/node-slim.build.log" 2>&1 ||
+    $ENGINE build "${BUILD_FLAGS[@]}" -f "$SCRIPT_DIR/node-slim.Containerfile" -t "$slim" "$ctx" >"$CACHE_DIR/node-slim.build.log" 2>&1 ||
       { tail -n 30 "$CACHE_DIR/node-slim.build.log" >&2; rm -rf "$ctx"; die "building $slim failed"; }
     rm -rf "$ctx"
   fi
   if ! image_exists "$full"; then
     log "building $full"
-    $ENGINE build $BUILD_FLAGS -f "$SCRIPT_DIR/node-full.Containerfile" -t "$full" "$SCRIPT_DIR" >"$CACHE_DIR/node-full.build.log" 2>&1 ||
+    $ENGINE build "${BUILD_FLAGS[@]}" -f "$SCRIPT_DIR/node-full.Containerfile" -t "$full" "$SCRIPT_DIR" >"$CACHE_DIR/node-full.build.log" 2>&1 ||
       { tail -n 30 "$CACHE_DIR/node-full.build.log" >&2; die "building $full failed"; }
   fi
 }
