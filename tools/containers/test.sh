@@ -4,6 +4,7 @@
 # relies on:
 #   1. every container's image HEALTHCHECK passes and each app's GET /health answers 200 on its published port;
 #   2. events reach the lake: Parquet files appear in the processor's data volume, the reporter counts them;
+#      the metrics the Grafana dashboard and the alert rules query exist (tools/containers/check-metric-names.mjs);
 #   3. `down` + `up` keeps topics and offsets (Kafka's volume) next to the lake: the processor comes back healthy
 #      without restarts and keeps writing.
 # Everything it started is removed at the end (containers, network, volumes); images stay as the build cache.
@@ -144,6 +145,11 @@ files_before=$(parquet_count)
 events_before=$(reporter_events)
 log "lake: $files_before Parquet files, reporter: $events_before events"
 phase_done "events reach the lake"
+
+# The dashboard and the alert rules query metrics the running apps really expose.
+node tools/containers/check-metric-names.mjs "http://127.0.0.1:$GENERATOR_HOST_PORT/metrics" \
+  "http://127.0.0.1:$PROCESSOR_HOST_PORT/metrics" "http://127.0.0.1:$REPORTER_HOST_PORT/metrics" ||
+  fail "the Grafana dashboard or the alert rules query metrics no app exposes"
 
 log "down + up: topics (kafka-data) and the lake (pipeline-data) are both kept"
 compose down -t 30 >/dev/null
