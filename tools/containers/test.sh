@@ -31,7 +31,12 @@ declare -A APP_PORT=([generator]=$GENERATOR_HOST_PORT [processor]=$PROCESSOR_HOS
 # Prometheus and Grafana come from Docker Hub, which is not reachable here: the test runs the project's images.
 SERVICES=(kafka "${APPS[@]}")
 
-compose() { $COMPOSE -p "$PROJECT" -f docker/compose.yaml "$@"; }
+mkdir -p dist/containers
+COMPOSE_LOG="$REPO_ROOT/dist/containers/compose.log"
+: >"$COMPOSE_LOG"
+# Output to a log: podman without systemd prints "unable to get systemd connection to add healthchecks" on every
+# start (harmless: the test runs each HEALTHCHECK itself), and `down` names the services it did not start.
+compose() { $COMPOSE -p "$PROJECT" -f docker/compose.yaml "$@" >>"$COMPOSE_LOG" 2>&1; }
 
 started=$SECONDS
 phase_start=$SECONDS
@@ -62,7 +67,7 @@ teardown() {
   if [ "${CONTAINERS_TEST_KEEP:-0}" = 1 ]; then
     log "CONTAINERS_TEST_KEEP=1: stack left running; remove it with: $COMPOSE -p $PROJECT -f docker/compose.yaml down -v"
   else
-    compose down -v -t 30 >/dev/null 2>&1 || true
+    compose down -v -t 30 || true
   fi
   exit "$rc"
 }
@@ -70,18 +75,11 @@ trap teardown EXIT
 trap 'exit 130' INT TERM
 
 # A leftover stack of an interrupted run would hold the ports and old volumes.
-compose down -v -t 10 >/dev/null 2>&1 || true
+compose down -v -t 10 || true
 phase_done "set-up (engine, base images)"
 
-build_log_dir="$REPO_ROOT/dist/containers"
-mkdir -p "$build_log_dir"
-for s in "${SERVICES[@]}"; do
-  log "building pipeline-$s (log: dist/containers/build-$s.log)"
-  # Sequential on purpose: the app images share their build stage (npm ci + canvas) through the layer cache.
-  $ENGINE build "${BUILD_FLAGS[@]}" -f "docker/$s.Dockerfile" -t "pipeline-$s" . >"$build_log_dir/build-$s.log" 2>&1 ||
-    { tail -n 40 "$build_log_dir/build-$s.log" >&2; fail "building pipeline-$s failed"; }
-  phase_done "build pipeline-$s"
-done
+bash "$SCRIPT_DIR/build.sh" "${SERVICES[@]}" || fail "building the images failed"
+phase_done "build the 4 images"
 
 # Runs the image's own HEALTHCHECK: podman without systemd has no timer that would run it, Docker runs it itself.
 healthy() {
@@ -96,13 +94,13 @@ healthy() {
 }
 
 wait_for() {
-  local what="$1" deadline=$((SECONDS + TIMEOUT))
+  local what="$1" since=$SECONDS deadline=$((SECONDS + TIMEOUT))
   shift
   until "$@"; do
     ((SECONDS < deadline)) || fail "$what: not within ${TIMEOUT}s"
     sleep 3
   done
-  log "ok: $what ($((SECONDS - phase_start))s)"
+  log "ok: $what (after ${SECONDS}s of the test, waited $((SECONDS - since))s)"
 }
 
 http_status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$1$2" || true; }
@@ -123,9 +121,9 @@ restarts() { $ENGINE inspect -f '{{.RestartCount}}' "$(container_of "$1")" 2>/de
 
 start_stack() {
   # Kafka first, then the apps once it is healthy: podman-compose before podman 4.6 ignores `service_healthy`.
-  compose up -d --no-build kafka >/dev/null
+  compose up -d --no-build kafka || fail "compose up kafka (log: dist/containers/compose.log)"
   wait_for "kafka healthy (kafka.sh ready)" healthy kafka
-  compose up -d --no-build "${APPS[@]}" >/dev/null
+  compose up -d --no-build "${APPS[@]}" || fail "compose up ${APPS[*]} (log: dist/containers/compose.log)"
   local a
   for a in "${APPS[@]}"; do
     wait_for "$a GET /health 200 on :${APP_PORT[$a]}" app_health_200 "$a"
@@ -138,9 +136,17 @@ start_stack() {
 log "starting kafka + ${APPS[*]} (project $PROJECT, ports $PORT_BASE-$((PORT_BASE + 2)))"
 start_stack
 phase_done "start, all healthy"
+no_restarts() {
+  local a r
+  for a in "${APPS[@]}" kafka; do
+    r="$(restarts "$a")"
+    [ "$r" = 0 ] || fail "$a restarted $r times ($1)"
+  done
+}
 
 wait_for "Parquet files in the processor's data volume" parquet_files_more_than 0
 wait_for "reporter counts events (/api/summary)" reporter_counts_events
+no_restarts "while events flowed"
 files_before=$(parquet_count)
 events_before=$(reporter_events)
 log "lake: $files_before Parquet files, reporter: $events_before events"
@@ -152,13 +158,10 @@ node tools/containers/check-metric-names.mjs "http://127.0.0.1:$GENERATOR_HOST_P
   fail "the Grafana dashboard or the alert rules query metrics no app exposes"
 
 log "down + up: topics (kafka-data) and the lake (pipeline-data) are both kept"
-compose down -t 30 >/dev/null
+compose down -t 30 || fail "compose down (log: dist/containers/compose.log)"
 start_stack
 wait_for "processor writes again after the restart" parquet_files_more_than "$files_before"
-for a in "${APPS[@]}"; do
-  r="$(restarts "$a")"
-  [ "$r" = 0 ] || fail "$a restarted $r times after down/up (crash loop?)"
-done
+no_restarts "after down/up: a crash loop?"
 phase_done "down/up keeps topics and lake"
 
 log "PASS ($((SECONDS - started))s, engine $ENGINE)"
