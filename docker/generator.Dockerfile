@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # generator image. Build from the repository root: docker build -f docker/generator.Dockerfile -t pipeline-generator .
-# Not built by this project's CI (no Docker engine there); see README "Docker".
+# Built and run by `npm run test:containers` (tools/containers/test.sh); see README "Docker".
 
 FROM node:20-bookworm AS build
 # canvas (chartjs-node-canvas) compiles against Cairo and Pango.
@@ -12,14 +12,17 @@ WORKDIR /repo
 COPY package.json package-lock.json ./
 RUN NX_NO_CLOUD=true npm ci --no-audit --no-fund
 COPY . .
-RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx build generator --configuration=production \
+# The apps' build targets (inferred from webpack.config.js) build for production by default (`npx nx show project
+# <app>`). All three in one step: the build stage is the same in the three Dockerfiles, so a compose build runs it once.
+RUN NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false npx nx run-many -t build -p generator processor reporter --outputStyle=static \
  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 \
  && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production NODE_OPTIONS=--max-old-space-size=384 GENERATOR_PORT=3000 DATA_DIR=/data
+# Containers are reached through their network: listen on every interface (the apps default to 127.0.0.1).
+ENV HOST=0.0.0.0 NODE_ENV=production NODE_OPTIONS=--max-old-space-size=384 GENERATOR_PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /repo/node_modules ./node_modules
 COPY --from=build /repo/dist/apps/generator ./

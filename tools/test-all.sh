@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+bash tools/lint-workflows.sh
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"

@@ -3,13 +3,16 @@
 # no Docker). Jars come from Maven Central via tools/kafka/pom.xml.
 #
 #   tools/kafka/kafka.sh fetch|start|stop|restart|status|logs [-f]
+#   tools/kafka/kafka.sh run|ready                        (containers: foreground broker / readiness probe)
 #   tools/kafka/kafka.sh topics <TopicCommand args>      (bootstrap server added)
 #   tools/kafka/kafka.sh tool <main class> [args...]      (any Kafka CLI class)
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #      KAFKA_HOME_DIR (<repo>/.kafka), KAFKA_LIBS_DIR (KAFKA_HOME_DIR/libs),
 #      KAFKA_HEAP (-Xms256m -Xmx1g), KAFKA_OPTS (extra broker JVM flags),
-#      KAFKA_TOOL_HEAP (-Xmx512m), KAFKA_START_TIMEOUT (60), KAFKA_STOP_TIMEOUT (30).
+#      KAFKA_TOOL_HEAP (-Xmx512m), KAFKA_START_TIMEOUT (60), KAFKA_STOP_TIMEOUT (30),
+#      KAFKA_LISTEN_HOST (127.0.0.1) / KAFKA_ADVERTISED_HOST (listen host) for the client listener,
+#      KAFKA_LOG4J2_CONFIG (tools/kafka/log4j2.yaml).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -26,6 +29,10 @@ KAFKA_OPTS="${KAFKA_OPTS:-}"
 KAFKA_TOOL_HEAP="${KAFKA_TOOL_HEAP:--Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+# A container listens on every interface and advertises its service name; the controller stays on loopback.
+KAFKA_LISTEN_HOST="${KAFKA_LISTEN_HOST:-127.0.0.1}"
+KAFKA_ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-$KAFKA_LISTEN_HOST}"
+KAFKA_LOG4J2_CONFIG="${KAFKA_LOG4J2_CONFIG:-$SCRIPT_DIR/log4j2.yaml}"
 
 HOST=127.0.0.1
 BOOTSTRAP="$HOST:$KAFKA_PORT"
@@ -138,8 +145,8 @@ node.id=1
 controller.quorum.bootstrap.servers=$HOST:$KAFKA_CONTROLLER_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_LISTEN_HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_ADVERTISED_HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$DATA_DIR
 num.partitions=3
@@ -205,6 +212,26 @@ terminate() {
   done
 }
 
+# Sets jvm=(…): the broker's JVM flags (caller declares `local jvm`).
+broker_jvm_flags() {
+  local heap=() extra=()
+  read -ra heap <<<"$KAFKA_HEAP"
+  read -ra extra <<<"$KAFKA_OPTS"
+  jvm=("${heap[@]}" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
+    -XX:+ExitOnOutOfMemoryError -XX:ErrorFile="$LOG_DIR/hs_err_pid%p.log"
+    -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$KAFKA_LOG4J2_CONFIG" -Dkafka.logs.dir="$LOG_DIR"
+    "${extra[@]}")
+}
+
+# One real metadata request (the listener accepts connections before the broker finishes starting).
+broker_ready() {
+  port_open "$KAFKA_PORT" &&
+    run_tool -XX:TieredStopAtLevel=1 org.apache.kafka.tools.TopicCommand \
+      --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_PROPS" --list >/dev/null 2>&1
+}
+
 cmd_start() {
   local pid
   if pid="$(running_pid)"; then
@@ -230,15 +257,8 @@ cmd_start() {
   write_config
   format_storage
 
-  local heap=() extra=()
-  read -ra heap <<<"$KAFKA_HEAP"
-  read -ra extra <<<"$KAFKA_OPTS"
-  local jvm=("${heap[@]}" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent
-    -XX:+ExitOnOutOfMemoryError -XX:ErrorFile="$LOG_DIR/hs_err_pid%p.log"
-    -Djava.awt.headless=true
-    -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2.yaml" -Dkafka.logs.dir="$LOG_DIR"
-    "${extra[@]}")
+  local jvm
+  broker_jvm_flags
 
   rm -f "$PID_FILE"
   : >"$OUT_FILE"
@@ -272,15 +292,30 @@ cmd_start() {
       rm -f "$PID_FILE"
       die "Kafka did not answer on $BOOTSTRAP within ${KAFKA_START_TIMEOUT}s; stopped it"
     fi
-    if port_open "$KAFKA_PORT" &&
-      run_tool -XX:TieredStopAtLevel=1 org.apache.kafka.tools.TopicCommand \
-        --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_PROPS" --list >/dev/null 2>&1; then
-      break
-    fi
+    if broker_ready; then break; fi
     sleep 0.5
   done
   exec {lock}>&-
   echo "Kafka $KAFKA_VERSION listening on $BOOTSTRAP (KRaft, log: $LOG_FILE)"
+}
+
+# Containers: the broker in the foreground as this process (PID 1 gets SIGTERM and shuts down cleanly).
+cmd_run() {
+  require_java
+  cmd_fetch
+  write_config
+  format_storage
+  local jvm
+  broker_jvm_flags
+  echo "Kafka $KAFKA_VERSION starting on $KAFKA_LISTEN_HOST:$KAFKA_PORT (advertised $KAFKA_ADVERTISED_HOST:$KAFKA_PORT, data $DATA_DIR)"
+  cd "$LOG_DIR"
+  exec "$JAVA" "${jvm[@]}" -cp "$KAFKA_LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS"
+}
+
+# Container health check: exit 0 once the broker answers a metadata request.
+cmd_ready() {
+  [[ -f "$CLIENT_PROPS" ]] || exit 1
+  broker_ready
 }
 
 cmd_stop() {
@@ -329,7 +364,7 @@ cmd_topics() {
 }
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
@@ -338,6 +373,8 @@ case "${1:-}" in
   stop) cmd_stop ;;
   restart) cmd_stop && cmd_start ;;
   status) cmd_status ;;
+  run) cmd_run ;;
+  ready) cmd_ready ;;
   logs) shift; cmd_logs "$@" ;;
   tool) shift; cmd_tool "$@" ;;
   topics) shift; cmd_topics "$@" ;;
