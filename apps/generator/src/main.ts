@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ensureTopicsOn, kafkaClientConfig } from '@pipeline/kafka';
+import { deadLetterTopicSpec, ensureTopicsOn, eventsTopicSpec, kafkaClientConfig } from '@pipeline/kafka';
 import { ConfigValidationError, exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app/app.module';
@@ -10,8 +10,8 @@ import { GeneratorService } from './app/generator/generator.service';
 async function bootstrap(): Promise<void> {
   const config = loadConfig(GeneratorConfig);
   await ensureTopicsOn(new Kafka(kafkaClientConfig('generator-admin', config.brokers)), [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+    eventsTopicSpec(config.EVENTS_TOPIC, config.TOPIC_PARTITIONS),
+    deadLetterTopicSpec(config.DLQ_TOPIC, config.TOPIC_PARTITIONS),
   ]);
   const app = await NestFactory.create(AppModule.register(config));
   exitCleanlyOnSignals(app, 'Generator');

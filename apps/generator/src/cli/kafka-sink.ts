@@ -1,4 +1,4 @@
-import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import { ensureTopicsOn, eventsTopicSpec, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
 import { Kafka, type Message, type Producer } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
@@ -24,7 +24,7 @@ export class KafkaSink implements MessageSink {
   /** Creates the topic if it is missing, then connects the producer. */
   static async connect(settings: KafkaSinkSettings, clientId = 'generator-cli'): Promise<KafkaSink> {
     const kafka = new Kafka(kafkaClientConfig(clientId, settings.brokers));
-    await ensureTopicsOn(kafka, [{ topic: settings.topic, numPartitions: settings.partitions }]);
+    await ensureTopicsOn(kafka, [eventsTopicSpec(settings.topic, settings.partitions)]);
     const config = idempotentProducerConfig();
     const producer = kafka.producer({ ...config, createPartitioner: cachedPartitioner(config.createPartitioner) });
     await producer.connect();

@@ -3,16 +3,16 @@ import { PlatformModule } from '@pipeline/platform';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { ProcessorMetrics } from './ingest/processor.metrics';
-import { ProcessorConfig } from './processor.config';
+import { DeadLetterLimits, ProcessorConfig } from './processor.config';
 
 @Module({})
 export class AppModule {
-  static register(config: ProcessorConfig): DynamicModule {
+  static register(config: ProcessorConfig, deadLetterLimits: DeadLetterLimits): DynamicModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ serviceName: 'processor', kafkaBrokers: config.brokers })],
       controllers: [IngestController],
-      providers: [{ provide: ProcessorConfig, useValue: config }, ProcessorMetrics, IngestService],
+      providers: [{ provide: ProcessorConfig, useValue: config }, { provide: DeadLetterLimits, useValue: deadLetterLimits }, ProcessorMetrics, IngestService],
     };
   }
 }

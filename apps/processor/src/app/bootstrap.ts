@@ -1,11 +1,19 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import {
+  BatchServerKafka,
+  deadLetterTopicSpec,
+  ensureTopicsOn,
+  eventsTopicSpec,
+  idempotentProducerConfig,
+  kafkaClientConfig,
+  topicMaxMessageBytesOn,
+} from '@pipeline/kafka';
 import { exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
-import { ProcessorConfig } from './processor.config';
+import { DeadLetterLimits, ProcessorConfig } from './processor.config';
 
 /** Starts the processor: HTTP (health, metrics) plus the batch Kafka transport. Also used by the e2e tests. */
 export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
@@ -13,12 +21,16 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   const logger = new Logger('Processor');
 
   const topics = await ensureTopicsOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+    eventsTopicSpec(config.EVENTS_TOPIC, config.TOPIC_PARTITIONS),
+    deadLetterTopicSpec(config.DLQ_TOPIC, config.TOPIC_PARTITIONS),
   ]);
   if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
+  // Dead letters are fitted to what the DLQ really accepts (a DLQ created earlier may have the broker's default).
+  const deadLetterLimits: DeadLetterLimits = {
+    maxMessageBytes: await topicMaxMessageBytesOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), config.DLQ_TOPIC),
+  };
 
-  const app = await NestFactory.create(AppModule.register(config), { bufferLogs: false });
+  const app = await NestFactory.create(AppModule.register(config, deadLetterLimits), { bufferLogs: false });
   exitCleanlyOnSignals(app, 'Processor');
   app.connectMicroservice(
     {

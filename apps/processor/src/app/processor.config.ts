@@ -1,6 +1,11 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { PipelineTopicsConfig } from '@pipeline/platform';
 
+/** What the DLQ topic accepts, read from the broker at start-up (not a setting). */
+export class DeadLetterLimits {
+  maxMessageBytes!: number;
+}
+
 /** Every setting of the processor, read from the environment once at start-up (see README "Configuration"). */
 export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1) @Max(65535)

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { KafkaBatchMessage } from '@pipeline/kafka';
+import { sendDeadLetterRecords, type KafkaBatchMessage } from '@pipeline/kafka';
 import type { Producer } from 'kafkajs';
-import { ProcessorConfig } from '../processor.config';
+import { DeadLetterLimits, ProcessorConfig } from '../processor.config';
 import type { FlushReport, MicroBatchIngestor } from './micro-batch-ingestor';
 import { ProcessorMetrics } from './processor.metrics';
 import { nextRollupDelayMs, StoragePipeline } from './storage-pipeline';
@@ -21,6 +21,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: ProcessorConfig,
     private readonly metrics: ProcessorMetrics,
+    private readonly deadLetterLimits: DeadLetterLimits,
   ) {
     this.pipeline = new StoragePipeline({
       dataDir: config.DATA_DIR,
@@ -70,7 +71,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private ingestorFor(producer: Producer): MicroBatchIngestor {
     this.ingestor ??= this.pipeline.createIngestor(
       async (messages) => {
-        await producer.send({ topic: this.config.DLQ_TOPIC, acks: -1, messages });
+        await sendDeadLetterRecords(producer, this.config.DLQ_TOPIC, messages, this.deadLetterLimits);
       },
       (report) => this.recordFlush(report),
     );
