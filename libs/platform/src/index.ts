@@ -6,3 +6,4 @@ export * from './lib/metrics';
 export * from './lib/platform.module';
 export * from './lib/pipeline-topics.config';
 export * from './lib/graceful-shutdown';
+export * from './lib/readiness';

@@ -2,6 +2,8 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   BatchServerKafka,
+  CommitProgress,
+  ConsumerSupervisor,
   deadLetterTopicSpec,
   ensureTopicsOn,
   eventsTopicSpec,
@@ -9,11 +11,11 @@ import {
   kafkaClientConfig,
   topicMaxMessageBytesOn,
 } from '@pipeline/kafka';
-import { exitCleanlyOnSignals, loadConfig } from '@pipeline/platform';
+import { exitCleanlyOnSignals, loadConfig, StorageWriteHealth } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
-import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
-import { DeadLetterLimits, ProcessorConfig } from './processor.config';
+import { INGEST_BATCH_PATTERN, POISON_MESSAGE_PATTERN } from './ingest/ingest.controller';
+import { DeadLetterLimits, ProcessorConfig, ProcessorHealth } from './processor.config';
 
 /** Starts the processor: HTTP (health, metrics) plus the batch Kafka transport. Also used by the e2e tests. */
 export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
@@ -30,7 +32,12 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
     maxMessageBytes: await topicMaxMessageBytesOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), config.DLQ_TOPIC),
   };
 
-  const app = await NestFactory.create(AppModule.register(config, deadLetterLimits), { bufferLogs: false });
+  const health = new ProcessorHealth(
+    new ConsumerSupervisor({ maxRestarts: config.CONSUMER_MAX_RESTARTS }),
+    new CommitProgress(config.STALL_TIMEOUT_MS),
+    new StorageWriteHealth(),
+  );
+  const app = await NestFactory.create(AppModule.register(config, deadLetterLimits, health), { bufferLogs: false });
   exitCleanlyOnSignals(app, 'Processor');
   app.connectMicroservice(
     {
@@ -44,7 +51,8 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
           maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
           maxBytes: config.FETCH_MAX_BYTES_PER_PARTITION * config.TOPIC_PARTITIONS,
           sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-          heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+          heartbeatInterval: Math.min(config.KAFKA_HEARTBEAT_INTERVAL_MS, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+          // How long a rebalance waits for members to rejoin: a member finishing its chunk rejoins within seconds.
           rebalanceTimeout: Math.max(10_000, config.KAFKA_SESSION_TIMEOUT_MS),
         },
         producer: idempotentProducerConfig(),
@@ -52,7 +60,18 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
         // running after the group moved on, and such a zombie could overwrite the new owner's files.
         run: { partitionsConsumedConcurrently: 1 },
         subscribe: { fromBeginning: true },
-      }, { topics: [config.EVENTS_TOPIC], pattern: INGEST_BATCH_PATTERN }),
+      }, {
+        topics: [config.EVENTS_TOPIC],
+        pattern: INGEST_BATCH_PATTERN,
+        poisonPattern: POISON_MESSAGE_PATTERN,
+        maxAttempts: config.POISON_MAX_ATTEMPTS,
+        supervisor: health.consumer,
+        onGiveUp: (error) => {
+          logger.error(`Consumer is down for good (${error ?? 'stopped'}); exiting with 1 so a supervisor restarts the processor`);
+          // A moment for /health to answer 503 and the log to flush.
+          setTimeout(() => process.exit(1), 500).unref();
+        },
+      }),
     },
     { inheritAppConfig: true },
   );

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { sendDeadLetterRecords, type KafkaBatchMessage } from '@pipeline/kafka';
+import { sendDeadLetterRecords, type KafkaBatchMessage, type PoisonMessage } from '@pipeline/kafka';
+import { errorCode, probeWritable } from '@pipeline/platform';
 import type { Producer } from 'kafkajs';
-import { DeadLetterLimits, ProcessorConfig } from '../processor.config';
+import { DeadLetterLimits, ProcessorConfig, ProcessorHealth } from '../processor.config';
+import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { FlushReport, MicroBatchIngestor } from './micro-batch-ingestor';
 import { ProcessorMetrics } from './processor.metrics';
 import { nextRollupDelayMs, StoragePipeline } from './storage-pipeline';
@@ -22,6 +24,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     private readonly config: ProcessorConfig,
     private readonly metrics: ProcessorMetrics,
     private readonly deadLetterLimits: DeadLetterLimits,
+    private readonly health: ProcessorHealth,
   ) {
     this.pipeline = new StoragePipeline({
       dataDir: config.DATA_DIR,
@@ -63,9 +66,41 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  ingest(message: KafkaBatchMessage): Promise<void> {
+  async ingest(message: KafkaBatchMessage): Promise<void> {
     this.metrics.consumed.inc({ topic: message.batch.topic }, message.batch.messages.length);
-    return this.ingestorFor(message.producer).ingest(message);
+    try {
+      await this.ingestorFor(message.producer).ingest(message);
+    } catch (error) {
+      await this.noteStorageFailure(error);
+      throw error;
+    }
+  }
+
+  /** A system error (ENOSPC, EROFS, ENOTDIR...) while storing: readiness says so, with the root cause probed. */
+  private async noteStorageFailure(error: unknown): Promise<void> {
+    if (!errorCode(error)) return;
+    const before = this.health.storage.failure;
+    this.health.storage.failed(error, await probeWritable(this.config.DATA_DIR));
+    if (this.health.storage.failure !== before) this.logger.error(`Storage write failed, batch will be retried: ${this.health.storage.failure}`);
+  }
+
+  /** A message that failed its batch every time (BatchServerKafka isolated it): roll back its attempt, dead-letter it. */
+  async deadLetterPoison({ batch, message, error }: PoisonMessage): Promise<void> {
+    const { topic, partition } = batch.batch;
+    await this.pipeline.rollBackPending(topic, partition, message.offset);
+    const letter: DeadLetter = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      reason: 'processing_error',
+      details: [error],
+    };
+    await sendDeadLetterRecords(batch.producer, this.config.DLQ_TOPIC, [toDeadLetterMessage(letter, new Date())], this.deadLetterLimits);
+    this.metrics.deadLettered.inc({ reason: letter.reason });
+    this.totals.deadLettered += 1;
   }
 
   private ingestorFor(producer: Producer): MicroBatchIngestor {
@@ -87,6 +122,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.metrics.filesWritten.inc(report.files.length);
     this.metrics.lag.set(labels, report.lag);
     this.metrics.committedOffset.set(labels, Number(report.lastOffset) + 1);
+    this.metrics.lastCommitTimestamp.set(Date.now() / 1000);
+    this.health.progress.committedNow(report.topic, report.partition, String(BigInt(report.lastOffset) + 1n));
+    if (this.health.storage.failure) this.logger.log('Storage writes work again');
+    this.health.storage.succeeded();
     this.metrics.qualityScore.set(report.report.summary.rowWeightedScore);
     this.totals.stored += report.valid.length;
     this.totals.deadLettered += report.deadLetters.length;

@@ -87,6 +87,11 @@ export class StoragePipeline {
     });
   }
 
+  /** Removes what an uncommitted attempt at `offset` may have left (before that offset is skipped as poison). */
+  async rollBackPending(topic: string, partition: number, offset: string): Promise<void> {
+    await this.sink.recoverPartition(topic, partition, offset);
+  }
+
   /** Removes temp files of writers killed mid-write (older than an hour, so never a live instance's). */
   async sweepStaleTemporaryFiles(): Promise<void> {
     const removed = await this.backend.removeStaleTemporaryFiles(STALE_TEMP_FILE_MS);
