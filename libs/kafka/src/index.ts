@@ -5,3 +5,4 @@ export * from './lib/batch-error-passthrough.filter';
 export * from './lib/dead-letter-records';
 export * from './lib/consumer-supervisor';
 export * from './lib/consumer-progress';
+export * from './lib/topic-incarnation';
