@@ -5,11 +5,11 @@ import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { ProcessorMetrics } from './ingest/processor.metrics';
 import { ConsumerLagService } from './ingest/consumer-lag.service';
-import { DeadLetterLimits, ProcessorConfig, ProcessorHealth } from './processor.config';
+import { BrokerFacts, ProcessorConfig, ProcessorHealth } from './processor.config';
 
 @Module({})
 export class AppModule {
-  static register(config: ProcessorConfig, deadLetterLimits: DeadLetterLimits, health: ProcessorHealth): DynamicModule {
+  static register(config: ProcessorConfig, brokerFacts: BrokerFacts, health: ProcessorHealth): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -20,7 +20,7 @@ export class AppModule {
         }),
       ],
       controllers: [IngestController],
-      providers: [{ provide: ProcessorConfig, useValue: config }, { provide: DeadLetterLimits, useValue: deadLetterLimits },
+      providers: [{ provide: ProcessorConfig, useValue: config }, { provide: BrokerFacts, useValue: brokerFacts },
         { provide: ProcessorHealth, useValue: health },
         ConsumerLagService, ProcessorMetrics, IngestService],
     };

@@ -10,12 +10,15 @@ import {
   idempotentProducerConfig,
   kafkaClientConfig,
   topicMaxMessageBytesOn,
+  clusterIdOf,
+  resolveIncarnation,
 } from '@pipeline/kafka';
+import { LocalFileSystemBackend } from '@pipeline/storage';
 import { exitCleanlyOnSignals, loadConfig, StorageWriteHealth } from '@pipeline/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { INGEST_BATCH_PATTERN, POISON_MESSAGE_PATTERN } from './ingest/ingest.controller';
-import { DeadLetterLimits, ProcessorConfig, ProcessorHealth } from './processor.config';
+import { BrokerFacts, ProcessorConfig, ProcessorHealth } from './processor.config';
 
 /** Starts the processor: HTTP (health, metrics) plus the batch Kafka transport. Also used by the e2e tests. */
 export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
@@ -28,16 +31,26 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   ]);
   if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
   // Dead letters are fitted to what the DLQ really accepts (a DLQ created earlier may have the broker's default).
-  const deadLetterLimits: DeadLetterLimits = {
-    maxMessageBytes: await topicMaxMessageBytesOn(new Kafka(kafkaClientConfig('processor-admin', config.brokers)), config.DLQ_TOPIC),
+  const adminKafka = new Kafka(kafkaClientConfig('processor-admin', config.brokers));
+  // A wiped broker starts offsets over: the lake's files of the old cluster are kept and new ones get other names.
+  const clusterId = await clusterIdOf(adminKafka);
+  const incarnation = await resolveIncarnation(new LocalFileSystemBackend(config.DATA_DIR), config.EVENTS_TOPIC, clusterId);
+  if (incarnation.changedFrom) {
+    logger.warn(
+      `Kafka cluster changed (${incarnation.changedFrom.clusterId} -> ${clusterId}): offsets start over, so ${config.EVENTS_TOPIC} is now stored as ${incarnation.storageTopic}+<partition>+<offset>; files of the previous cluster (${incarnation.changedFrom.storageTopic}+…) are kept`,
+    );
+  }
+  const brokerFacts: BrokerFacts = {
+    maxMessageBytes: await topicMaxMessageBytesOn(adminKafka, config.DLQ_TOPIC),
+    storageTopic: incarnation.storageTopic,
   };
 
   const health = new ProcessorHealth(
-    new ConsumerSupervisor({ maxRestarts: config.CONSUMER_MAX_RESTARTS }),
+    new ConsumerSupervisor({ maxRestarts: config.CONSUMER_MAX_RESTARTS, inactivityMs: Math.max(15_000, config.KAFKA_SESSION_TIMEOUT_MS + config.BATCH_MAX_MS) }),
     new CommitProgress(config.STALL_TIMEOUT_MS),
     new StorageWriteHealth(),
   );
-  const app = await NestFactory.create(AppModule.register(config, deadLetterLimits, health), { bufferLogs: false });
+  const app = await NestFactory.create(AppModule.register(config, brokerFacts, health), { bufferLogs: false });
   exitCleanlyOnSignals(app, 'Processor');
   app.connectMicroservice(
     {

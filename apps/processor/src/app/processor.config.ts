@@ -2,9 +2,12 @@ import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import type { CommitProgress, ConsumerSupervisor } from '@pipeline/kafka';
 import { PipelineTopicsConfig, type StorageWriteHealth } from '@pipeline/platform';
 
-/** What the DLQ topic accepts, read from the broker at start-up (not a setting). */
-export class DeadLetterLimits {
+/** What the processor learns from the broker (and the lake) at start-up; not settings. */
+export class BrokerFacts {
+  /** The DLQ topic's max.message.bytes: dead letters are fitted to it. */
   maxMessageBytes!: number;
+  /** The name the events topic's batches are stored under (see resolveIncarnation in libs/kafka). */
+  storageTopic!: string;
 }
 
 /** Readiness state shared by the Kafka transport (built before the Nest app) and the app's services. */

@@ -129,6 +129,8 @@ export class BatchServerKafka extends ServerKafka {
    * subscription is kept). Every restart, ours or kafkajs', counts until the consumer is back in its group.
    */
   private superviseConsumer(consumer: Consumer): void {
+    consumer.on(consumer.events.FETCH, () => this.supervisor.active());
+    consumer.on(consumer.events.HEARTBEAT, () => this.supervisor.active());
     consumer.on(consumer.events.STOP, () => {
       if (this.closing) return;
       this.supervisor.stopped(null);

@@ -111,11 +111,12 @@ export class ConsumerRunningCheck {
 
   check() {
     const status = this.supervisor.status();
-    if (status.state === 'running') return { up: true as const, details: { state: status.state, assignment: status.assignment } };
-    return {
-      up: false as const,
-      details: { message: `consumer is ${status.state} since ${status.since}`, state: status.state, restarts: status.restarts, lastError: status.lastError },
-    };
+    if (this.supervisor.isConsuming) return { up: true as const, details: { state: status.state, assignment: status.assignment } };
+    const message =
+      status.state === 'running'
+        ? `consumer has not fetched or heartbeated for ${Math.round(this.supervisor.idleMs / 1000)} s`
+        : `consumer is ${status.state} since ${status.since}`;
+    return { up: false as const, details: { message, state: status.state, restarts: status.restarts, lastError: status.lastError } };
   }
 }
 

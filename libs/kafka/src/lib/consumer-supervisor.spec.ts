@@ -26,3 +26,17 @@ describe('ConsumerSupervisor', () => {
     expect(supervisor.current).toBe('failed');
   });
 });
+
+describe('ConsumerSupervisor activity', () => {
+  it('reports a running consumer that stopped fetching and heartbeating as not consuming', () => {
+    let now = 0;
+    const supervisor = new ConsumerSupervisor({ inactivityMs: 1_000, now: () => now });
+    supervisor.joined({});
+    now = 900;
+    expect(supervisor.isConsuming).toBe(true);
+    now = 1_500;
+    expect(supervisor.isConsuming).toBe(false);
+    supervisor.active();
+    expect(supervisor.isConsuming).toBe(true);
+  });
+});

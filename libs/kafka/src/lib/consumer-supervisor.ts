@@ -13,6 +13,11 @@ export interface ConsumerSupervisorOptions {
   maxRestarts?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * A running consumer completes a fetch at least every maxWaitTimeInMs and heartbeats every heartbeatInterval; with
+   * neither for this long (a broker gone, kafkajs stuck retrying) it is reported as not consuming. Default 15 s.
+   */
+  inactivityMs?: number;
   now?: () => number;
 }
 
@@ -36,19 +41,39 @@ export class ConsumerSupervisor {
   private restarts = 0;
   private lastError: string | null = null;
   private assignment: Record<string, number[]> = {};
+  private readonly inactivityMs: number;
+  private lastActivity: number;
 
   constructor(options: ConsumerSupervisorOptions = {}) {
     this.maxRestarts = options.maxRestarts ?? 5;
     this.initialBackoffMs = options.initialBackoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.inactivityMs = options.inactivityMs ?? 15_000;
     this.since = this.now();
+    this.lastActivity = this.since;
+  }
+
+  /** A fetch or heartbeat completed: the consumer is talking to the broker. */
+  active(): void {
+    this.lastActivity = this.now();
+  }
+
+  /** Milliseconds since the last fetch or heartbeat. */
+  get idleMs(): number {
+    return this.now() - this.lastActivity;
+  }
+
+  /** Running, and fetched or heartbeated within the inactivity limit. */
+  get isConsuming(): boolean {
+    return this.state === 'running' && this.idleMs <= this.inactivityMs;
   }
 
   /** The consumer joined its group and has partitions (or none, which is fine): it is consuming. */
   joined(assignment: Record<string, number[]>): void {
     this.assignment = assignment;
     this.restarts = 0;
+    this.lastActivity = this.now();
     this.set('running');
   }
 

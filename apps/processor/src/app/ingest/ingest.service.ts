@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { sendDeadLetterRecords, type KafkaBatchMessage, type PoisonMessage } from '@pipeline/kafka';
 import { errorCode, probeWritable } from '@pipeline/platform';
 import type { Producer } from 'kafkajs';
-import { DeadLetterLimits, ProcessorConfig, ProcessorHealth } from '../processor.config';
+import { BrokerFacts, ProcessorConfig, ProcessorHealth } from '../processor.config';
 import { toDeadLetterMessage, type DeadLetter } from './dead-letter';
 import type { FlushReport, MicroBatchIngestor } from './micro-batch-ingestor';
 import { ProcessorMetrics } from './processor.metrics';
@@ -23,13 +23,14 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: ProcessorConfig,
     private readonly metrics: ProcessorMetrics,
-    private readonly deadLetterLimits: DeadLetterLimits,
+    private readonly brokerFacts: BrokerFacts,
     private readonly health: ProcessorHealth,
   ) {
     this.pipeline = new StoragePipeline({
       dataDir: config.DATA_DIR,
       parquet: { compression: config.PARQUET_COMPRESSION, rowGroupSize: config.PARQUET_ROW_GROUP_SIZE },
       maxEvents: config.BATCH_MAX_EVENTS,
+      storageTopic: (topic) => (topic === config.EVENTS_TOPIC ? brokerFacts.storageTopic : topic),
     });
   }
 
@@ -98,7 +99,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       reason: 'processing_error',
       details: [error],
     };
-    await sendDeadLetterRecords(batch.producer, this.config.DLQ_TOPIC, [toDeadLetterMessage(letter, new Date())], this.deadLetterLimits);
+    await sendDeadLetterRecords(batch.producer, this.config.DLQ_TOPIC, [toDeadLetterMessage(letter, new Date())], this.brokerFacts);
     this.metrics.deadLettered.inc({ reason: letter.reason });
     this.totals.deadLettered += 1;
   }
@@ -106,7 +107,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private ingestorFor(producer: Producer): MicroBatchIngestor {
     this.ingestor ??= this.pipeline.createIngestor(
       async (messages) => {
-        await sendDeadLetterRecords(producer, this.config.DLQ_TOPIC, messages, this.deadLetterLimits);
+        await sendDeadLetterRecords(producer, this.config.DLQ_TOPIC, messages, this.brokerFacts);
       },
       (report) => this.recordFlush(report),
     );

@@ -36,6 +36,8 @@ export interface StoragePipelineOptions {
   maxEvents: number;
   /** Backfill re-runs replace their own files; Kafka ingestion never overwrites stored offsets. */
   replaceExisting?: boolean;
+  /** Name a topic's batches are stored under (another Kafka cluster's offsets get other names); default the topic. */
+  storageTopic?: (topic: string) => string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class StoragePipeline {
     return new MicroBatchIngestor({
       sink: {
         recoverPartition: async (topic, partition, committed) => {
-          const recovery = await this.sink.recoverPartition(topic, partition, committed);
+          const recovery = await this.sink.recoverPartition(this.stored(topic), partition, committed);
           if (recovery.outcome !== 'no_pending_batch') {
             this.logger.warn(
               `Recovered ${topic}[${partition}] at offset ${committed}: ${recovery.outcome}, removed ${recovery.removed.length} files of an earlier attempt`,
@@ -71,10 +73,10 @@ export class StoragePipeline {
           }
           return recovery;
         },
-        writeBatch: (batch) => this.sink.writeBatch(batch),
-        completeBatch: (topic, partition) => this.sink.completeBatch(topic, partition),
-        isStillPending: (topic, partition, writer) => this.sink.isStillPending(topic, partition, writer),
-        storeQualityReport: (chunk, report) => this.storeQualityReport(chunk, report),
+        writeBatch: (batch) => this.sink.writeBatch({ ...batch, topic: this.stored(batch.topic) }),
+        completeBatch: (topic, partition) => this.sink.completeBatch(this.stored(topic), partition),
+        isStillPending: (topic, partition, writer) => this.sink.isStillPending(this.stored(topic), partition, writer),
+        storeQualityReport: (chunk, report) => this.storeQualityReport({ ...chunk, topic: this.stored(chunk.topic) }, report),
       },
       gate: this.gate,
       maxEvents: this.options.maxEvents,
@@ -89,7 +91,11 @@ export class StoragePipeline {
 
   /** Removes what an uncommitted attempt at `offset` may have left (before that offset is skipped as poison). */
   async rollBackPending(topic: string, partition: number, offset: string): Promise<void> {
-    await this.sink.recoverPartition(topic, partition, offset);
+    await this.sink.recoverPartition(this.stored(topic), partition, offset);
+  }
+
+  private stored(topic: string): string {
+    return this.options.storageTopic?.(topic) ?? topic;
   }
 
   /** Removes temp files of writers killed mid-write (older than an hour, so never a live instance's). */
