@@ -14,7 +14,7 @@ describe('broker data wiped while the lake keeps its files (real Kafka)', () => 
   beforeAll(async () => {
     broker = new PrivateBroker(await freePort());
     await broker.start();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
@@ -85,5 +85,5 @@ describe('broker data wiped while the lake keeps its files (real Kafka)', () => 
     expect(logs.match(/Kafka cluster changed/g)).toHaveLength(1);
     expect(logs).not.toMatch(/StaleWriterError|already stored by another writer/);
     expect(logs).not.toMatch(/restarting it/);
-  });
+  }, 480_000);
 });

@@ -55,7 +55,7 @@ describe('/health tells the truth about the processor (real Kafka)', () => {
     beforeAll(async () => {
       broker = new PrivateBroker(await freePort());
       await broker.start();
-    });
+    }, 240_000);
     afterAll(async () => {
       await Promise.all(apps.map((a) => a.stop()));
       await broker.dispose();
@@ -95,6 +95,6 @@ describe('/health tells the truth about the processor (real Kafka)', () => {
       }, { timeoutMs: 90_000 });
       expect(new Set(ids).size).toBe(1_000);
       expect(ids).toHaveLength(1_000);
-    });
+    }, 480_000);
   });
 });
