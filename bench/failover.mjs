@@ -107,12 +107,13 @@ try {
     processors[victimIndex] = await startProcessor();
   }
 } finally {
+  const exited = [generator, ...processors].map((p) => new Promise((resolve) => (p.child.exitCode !== null ? resolve() : p.child.on('exit', resolve))));
   generator.child.kill('SIGTERM');
   for (const p of processors) p.child.kill('SIGTERM');
-  await sleep(3_000);
+  await Promise.race([Promise.all(exited), sleep(30_000)]);
   await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
   await admin.disconnect();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 }
 const sorted = results.filter((r) => r !== null).sort((a, b) => a - b);
 console.log(`fail-over after kill -9, ${rounds} rounds: median ${sorted[Math.floor(sorted.length / 2)]} s, min ${sorted[0]} s, max ${sorted.at(-1)} s`);

@@ -203,6 +203,8 @@ export class BatchServerKafka extends ServerKafka {
     } catch (error) {
       const attempts = (this.failures.get(key) ?? 0) + 1;
       if (!this.route.poisonPattern || !isPossiblyMessageFault(error) || attempts < (this.route.maxAttempts ?? 3)) {
+        // Keys of batches that later started elsewhere (after a rebalance) are never deleted: keep the map bounded.
+        if (this.failures.size > 10_000) this.failures.clear();
         this.failures.set(key, attempts);
         throw retriable(error);
       }
