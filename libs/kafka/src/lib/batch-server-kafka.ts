@@ -197,6 +197,10 @@ export class BatchServerKafka extends ServerKafka {
     });
     const { topic, partition } = payload.batch;
     const key = `${topic}/${partition}@${payload.batch.firstOffset()}`;
+    // kafkajs heartbeats only between batches; a slow flush (large dead letters, a loaded machine) would outlast a
+    // short session timeout and get a live member evicted. Heartbeating while the handler works keeps it in the group
+    // (as Java clients do from a background thread); a dead process still stops heartbeating at once.
+    const heartbeats = setInterval(() => void payload.heartbeat().catch(() => undefined), this.options.consumer?.heartbeatInterval ?? 1_000);
     try {
       await this.callHandler(handler, message);
       this.failures.delete(key);
@@ -211,6 +215,8 @@ export class BatchServerKafka extends ServerKafka {
       this.failures.delete(key);
       this.batchLogger.warn(`${key} failed ${attempts} times (${describe(error)}): looking for the message that fails it`);
       await this.isolatePoison(handler, message, payload.batch.messages);
+    } finally {
+      clearInterval(heartbeats);
     }
   }
 
