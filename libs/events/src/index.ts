@@ -4,6 +4,7 @@ export * from './lib/kinds/event-kind';
 export { ENVELOPE_KEYS, ENVELOPE_QUALITY_FIELDS, sampleEnvelope } from './lib/kinds/envelope';
 export * from './lib/event.dto';
 export * from './lib/event-codec';
+export * from './lib/json-shape';
 export * from './lib/event-fast-check';
 export * from './lib/event-columns';
 export * from './lib/event-row';

@@ -5,3 +5,7 @@ export * from './lib/batch-error-passthrough.filter';
 export * from './lib/pipeline-topics.config';
 export * from './lib/kafka-log-creator';
 export * from './lib/until-reachable';
+export * from './lib/dead-letter-records';
+export * from './lib/consumer-supervisor';
+export * from './lib/consumer-progress';
+export * from './lib/topic-incarnation';

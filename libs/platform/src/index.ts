@@ -8,3 +8,4 @@ export * from './lib/graceful-shutdown';
 export * from './lib/log-level';
 export * from './lib/listen-host';
 export * from './lib/startup-state';
+export * from './lib/readiness';

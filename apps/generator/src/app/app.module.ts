@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
+import { deadLetterTopicSpec, ensureTopicsOn, eventsTopicSpec, idempotentProducerConfig, kafkaClientConfig } from '@pipeline/kafka';
 import { PlatformModule } from '@pipeline/platform';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
@@ -58,8 +58,5 @@ function ensureTopicsFor(config: GeneratorConfig): EnsureTopics {
     logLevel: logLevel.NOTHING,
   });
   return () =>
-    ensureTopicsOn(kafka, [
-      { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-      { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-    ]);
+    ensureTopicsOn(kafka, [eventsTopicSpec(config.EVENTS_TOPIC, config.TOPIC_PARTITIONS), deadLetterTopicSpec(config.DLQ_TOPIC, config.TOPIC_PARTITIONS)]);
 }

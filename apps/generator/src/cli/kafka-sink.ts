@@ -1,4 +1,4 @@
-import { ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
+import { ensureTopicsOn, eventsTopicSpec, idempotentProducerConfig, kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
@@ -30,7 +30,7 @@ export class KafkaSink implements MessageSink {
   static async connect(settings: KafkaSinkSettings, clientId = 'generator-cli'): Promise<KafkaSink> {
     const config = { ...kafkaClientConfig(clientId, settings.brokers), logCreator: kafkaLogCreator({ sink: (level, line) => process.stderr.write(`kafka ${level}: ${line}\n`) }) };
     const firstContact = new Kafka({ ...config, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 300, retries: 2 } });
-    await ensureTopicsOn(firstContact, [{ topic: settings.topic, numPartitions: settings.partitions }]);
+    await ensureTopicsOn(firstContact, [eventsTopicSpec(settings.topic, settings.partitions)]);
     const kafka = new Kafka(config);
     const producerConfig = idempotentProducerConfig();
     const producer = kafka.producer({ ...producerConfig, createPartitioner: cachedPartitioner(producerConfig.createPartitioner) });

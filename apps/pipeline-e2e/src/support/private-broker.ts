@@ -33,6 +33,11 @@ export class PrivateBroker {
     await run('bash', [KAFKA_SH, 'stop'], { env: this.env(), timeout: 60_000 });
   }
 
+  /** Deletes the broker's data (topics, offsets, cluster id) as a lost volume would; the broker must be stopped. */
+  wipeData(): void {
+    rmSync(join(this.home, `data-${this.port}`), { recursive: true, force: true });
+  }
+
   async dispose(): Promise<void> {
     await this.stop().catch(() => undefined);
     rmSync(this.home, { recursive: true, force: true });

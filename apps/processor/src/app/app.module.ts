@@ -1,18 +1,28 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CommitProgressCheck, ConsumerRunningCheck } from '@pipeline/kafka';
 import { PlatformModule } from '@pipeline/platform';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { ProcessorMetrics } from './ingest/processor.metrics';
-import { ProcessorConfig } from './processor.config';
+import { ConsumerLagService } from './ingest/consumer-lag.service';
+import { BrokerFacts, ProcessorConfig, ProcessorHealth } from './processor.config';
 
 @Module({})
 export class AppModule {
-  static register(config: ProcessorConfig): DynamicModule {
+  static register(config: ProcessorConfig, brokerFacts: BrokerFacts, health: ProcessorHealth): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ serviceName: 'processor', kafkaBrokers: config.brokers })],
+      imports: [
+        PlatformModule.forRoot({
+          serviceName: 'processor',
+          kafkaBrokers: config.brokers,
+          readinessChecks: [new ConsumerRunningCheck(health.consumer), health.storage, new CommitProgressCheck(health.progress, health.consumer)],
+        }),
+      ],
       controllers: [IngestController],
-      providers: [{ provide: ProcessorConfig, useValue: config }, ProcessorMetrics, IngestService],
+      providers: [{ provide: ProcessorConfig, useValue: config }, { provide: BrokerFacts, useValue: brokerFacts },
+        { provide: ProcessorHealth, useValue: health },
+        ConsumerLagService, ProcessorMetrics, IngestService],
     };
   }
 }

@@ -1,19 +1,38 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchServerKafka, ensureTopicsOn, idempotentProducerConfig, kafkaClientConfig, untilReachable } from '@pipeline/kafka';
-import { exitCleanlyOnSignals, loadConfig, StartupState } from '@pipeline/platform';
-import { resolveStorageUrl } from '@pipeline/storage';
+import {
+  BatchServerKafka,
+  clusterIdOf,
+  CommitProgress,
+  ConsumerSupervisor,
+  deadLetterTopicSpec,
+  ensureTopicsOn,
+  eventsTopicSpec,
+  idempotentProducerConfig,
+  kafkaClientConfig,
+  resolveIncarnation,
+  topicMaxMessageBytesOn,
+  untilReachable,
+} from '@pipeline/kafka';
+import { exitCleanlyOnSignals, loadConfig, StartupState, StorageWriteHealth } from '@pipeline/platform';
+import { createStorageBackend, resolveStorageUrl } from '@pipeline/storage';
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
-import { INGEST_BATCH_PATTERN } from './ingest/ingest.controller';
-import { ProcessorConfig } from './processor.config';
+import { INGEST_BATCH_PATTERN, POISON_MESSAGE_PATTERN } from './ingest/ingest.controller';
+import { BrokerFacts, ProcessorConfig, ProcessorHealth } from './processor.config';
 
 /** Starts the processor: HTTP (health, metrics) plus the batch Kafka transport. Also used by the e2e tests. */
 export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
   const config = loadConfig(ProcessorConfig, env);
   const logger = new Logger('Processor');
 
-  const app = await NestFactory.create(AppModule.register(config), { bufferLogs: false });
+  const brokerFacts = new BrokerFacts();
+  const health = new ProcessorHealth(
+    new ConsumerSupervisor({ maxRestarts: config.CONSUMER_MAX_RESTARTS, inactivityMs: Math.max(15_000, config.KAFKA_SESSION_TIMEOUT_MS + config.BATCH_MAX_MS) }),
+    new CommitProgress(config.STALL_TIMEOUT_MS),
+    new StorageWriteHealth(),
+  );
+  const app = await NestFactory.create(AppModule.register(config, brokerFacts, health), { bufferLogs: false });
   exitCleanlyOnSignals(app, 'Processor');
   app.connectMicroservice(
     {
@@ -27,7 +46,8 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
           maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
           maxBytes: config.FETCH_MAX_BYTES_PER_PARTITION * config.TOPIC_PARTITIONS,
           sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-          heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
+          heartbeatInterval: Math.min(config.KAFKA_HEARTBEAT_INTERVAL_MS, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+          // How long a rebalance waits for members to rejoin: a member finishing its chunk rejoins within seconds.
           rebalanceTimeout: Math.max(10_000, config.KAFKA_SESSION_TIMEOUT_MS),
         },
         producer: idempotentProducerConfig(),
@@ -35,7 +55,18 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
         // running after the group moved on, and such a zombie could overwrite the new owner's files.
         run: { partitionsConsumedConcurrently: 1 },
         subscribe: { fromBeginning: true },
-      }, { topics: [config.EVENTS_TOPIC], pattern: INGEST_BATCH_PATTERN }),
+      }, {
+        topics: [config.EVENTS_TOPIC],
+        pattern: INGEST_BATCH_PATTERN,
+        poisonPattern: POISON_MESSAGE_PATTERN,
+        maxAttempts: config.POISON_MAX_ATTEMPTS,
+        supervisor: health.consumer,
+        onGiveUp: (error) => {
+          logger.error(`Consumer is down for good (${error ?? 'stopped'}); exiting with 1 so a supervisor restarts the processor`);
+          // A moment for /health to answer 503 and the log to flush.
+          setTimeout(() => process.exit(1), 500).unref();
+        },
+      }),
     },
     { inheritAppConfig: true },
   );
@@ -48,8 +79,8 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   const topics = await untilReachable(
     () =>
       ensureTopicsOn(admin, [
-        { topic: config.EVENTS_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
-        { topic: config.DLQ_TOPIC, numPartitions: config.TOPIC_PARTITIONS },
+        eventsTopicSpec(config.EVENTS_TOPIC, config.TOPIC_PARTITIONS),
+        deadLetterTopicSpec(config.DLQ_TOPIC, config.TOPIC_PARTITIONS),
       ]),
     {
       onFirstFailure: (reason) =>
@@ -59,6 +90,17 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
     },
   );
   if (topics.created.length > 0) logger.log(`Created topics ${topics.created.join(', ')}`);
+  // Dead letters are fitted to what the DLQ really accepts (a DLQ created earlier may have the broker's default).
+  brokerFacts.maxMessageBytes = await topicMaxMessageBytesOn(admin, config.DLQ_TOPIC);
+  // A wiped broker starts offsets over: the lake's files of the old cluster are kept and new ones get other names.
+  const clusterId = await clusterIdOf(admin);
+  const incarnation = await resolveIncarnation(createStorageBackend(config), config.EVENTS_TOPIC, clusterId);
+  brokerFacts.storageTopic = incarnation.storageTopic;
+  if (incarnation.changedFrom) {
+    logger.warn(
+      `Kafka cluster changed (${incarnation.changedFrom.clusterId} -> ${clusterId}): offsets start over, so ${config.EVENTS_TOPIC} is now stored as ${incarnation.storageTopic}+<partition>+<offset>; files of the previous cluster (${incarnation.changedFrom.storageTopic}+…) are kept`,
+    );
+  }
   await app.startAllMicroservices();
   startup.started();
   logger.log(

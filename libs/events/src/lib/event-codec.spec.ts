@@ -48,3 +48,45 @@ describe('event codec', () => {
     expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
   });
 });
+
+describe('decodeEvent on hostile input', () => {
+  function deepExtraField(depth: number): Buffer {
+    const event = JSON.stringify({ ...samplePageView(), extra: 0 });
+    const nested = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    return Buffer.from(event.replace('"extra":0', `"extra":${nested}`));
+  }
+
+  it('refuses a valid event carrying an extra field nested 10,000 deep, without throwing', () => {
+    const result = decodeEvent(deepExtraField(10_000));
+    expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
+    if (!result.ok) expect(result.details[0]).toMatch(/^too_deep: \$\.extra\.a.* nests deeper than 32 levels$/);
+  });
+
+  it('still accepts an event with a harmless extra field', () => {
+    expect(decodeEvent(deepExtraField(3)).ok).toBe(true);
+  });
+
+  it('refuses deep arrays and objects of any kind as data', () => {
+    for (const text of ['['.repeat(100_000) + ']'.repeat(100_000), '{"event_type":"search","x":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}']) {
+      expect(() => decodeEvent(Buffer.from(text))).not.toThrow();
+      expect(decodeEvent(Buffer.from(text)).ok).toBe(false);
+    }
+  });
+
+  it('names the real violation of a quantity given as a string', () => {
+    const event = JSON.parse(JSON.stringify(samplePurchase()));
+    event.items[0].quantity = '2';
+    const result = decodeEvent(Buffer.from(JSON.stringify(event)));
+    expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
+    if (!result.ok) expect(result.details[0]).toBe('items.0.quantity must be an integer number');
+  });
+
+  it('never throws on random bytes', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 2_000; i++) {
+      const bytes = Buffer.from(Array.from({ length: next() % 200 }, () => next() % 256));
+      expect(decodeEvent(bytes).ok).toBe(false);
+    }
+  });
+});

@@ -49,6 +49,11 @@ export interface IngestPipelineOptions {
   now?: () => number;
   logger?: IngestLogger;
   onFlushed?: (report: FlushReport) => void;
+  /**
+   * The name a topic's batches are stored under (default: the topic). After a broker reset offsets start over, so
+   * the new cluster's batches get another name (`<topic>.c-<cluster id>`) and never collide with stored ones.
+   */
+  storageTopic?: (topic: string) => string;
 }
 
 /**
@@ -69,6 +74,8 @@ export class IngestPipeline implements QualityReportSink {
   /** Rollups of a busy hour read only its new partial files. */
   private readonly partialsMerger = new HourlyPartialsMerger();
   private rollupTimer: NodeJS.Timeout | null = null;
+  private readonly sink: PartitionedEventSink;
+  private readonly storedTopic: (topic: string) => string;
 
   constructor(options: IngestPipelineOptions) {
     this.backend = options.backend;
@@ -76,8 +83,19 @@ export class IngestPipeline implements QualityReportSink {
     this.parquet = options.parquet ?? {};
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? SILENT_LOGGER;
+    const sink = new PartitionedEventSink(this.backend, this.parquet, { replaceExisting: options.replaceExisting ?? false });
+    const stored = options.storageTopic ?? ((topic: string) => topic);
+    this.storedTopic = stored;
+    this.sink = sink;
     this.ingestor = new MicroBatchIngestor({
-      sink: new PartitionedEventSink(this.backend, this.parquet, { replaceExisting: options.replaceExisting ?? false }),
+      sink: options.storageTopic
+        ? {
+            recoverPartition: (topic, partition, committed) => sink.recoverPartition(stored(topic), partition, committed),
+            writeBatch: (batch) => sink.writeBatch({ ...batch, topic: stored(batch.topic) }),
+            isStillPending: (topic, partition, writer) => sink.isStillPending(stored(topic), partition, writer),
+            completeBatch: (topic, partition) => sink.completeBatch(stored(topic), partition),
+          }
+        : sink,
       gate: new MessageQualityGate(this.ruleSet, {
         now: this.now,
         // The lake's own record of stored ids: duplicates are refused after restarts, replays and backfills alike.
@@ -101,9 +119,14 @@ export class IngestPipeline implements QualityReportSink {
     return this.ingestor.ingest(batch, control);
   }
 
+  /** Removes what an uncommitted attempt at `offset` may have left (before that offset is skipped as poison). */
+  async rollBackPending(topic: string, partition: number, offset: string): Promise<void> {
+    await this.sink.recoverPartition(this.storedTopic(topic), partition, offset);
+  }
+
   async storeChunkReport(chunk: { topic: string; partition: number; firstOffset: string; firstTimestampMs: number }, report: QualityReport): Promise<string> {
     const hour = PartitionPath.fromEventTime(Number.isFinite(chunk.firstTimestampMs) ? chunk.firstTimestampMs : this.now());
-    await writeQualityBatchReport(this.backend, hour, batchFileStem(chunk.topic, chunk.partition, chunk.firstOffset), report);
+    await writeQualityBatchReport(this.backend, hour, batchFileStem(this.storedTopic(chunk.topic), chunk.partition, chunk.firstOffset), report);
     return hour.toString();
   }
 

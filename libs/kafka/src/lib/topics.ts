@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
 
 /** The topics' default names, the one place they are spelled (EVENTS_TOPIC / DLQ_TOPIC override them). */
 export const DEFAULT_EVENTS_TOPIC = 'ecommerce.events';
@@ -52,6 +52,47 @@ export async function ensureTopicsOn(kafka: { admin(): Admin }, specs: TopicSpec
   await admin.connect();
   try {
     return await ensureTopics(admin, specs);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Kafka's default `max.message.bytes` (1 MiB + 12), set explicitly on the events topic so the DLQ's limit below
+ * is derived from a known value, not from whatever the broker's default happens to be.
+ */
+export const EVENTS_MAX_MESSAGE_BYTES = 1_048_588;
+/** Room for the `dlq-*` headers a dead letter adds (details are capped at 4 KB; 64 KB is ample). */
+export const DLQ_HEADER_ALLOWANCE_BYTES = 64 * 1024;
+/** The DLQ holds the largest event the events topic accepts, plus its dead-letter headers. */
+export const DLQ_MAX_MESSAGE_BYTES = EVENTS_MAX_MESSAGE_BYTES + DLQ_HEADER_ALLOWANCE_BYTES;
+
+export function eventsTopicSpec(topic: string, numPartitions: number): TopicSpec {
+  return { topic, numPartitions, configEntries: [{ name: 'max.message.bytes', value: String(EVENTS_MAX_MESSAGE_BYTES) }] };
+}
+
+export function deadLetterTopicSpec(topic: string, numPartitions: number): TopicSpec {
+  return { topic, numPartitions, configEntries: [{ name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) }] };
+}
+
+/** The topic's effective `max.message.bytes` (its own setting or the broker's default), as the broker reports it. */
+export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+  });
+  const entry = described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes');
+  const value = Number(entry?.configValue);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`cannot read max.message.bytes of topic ${topic}`);
+  return value;
+}
+
+/** {@link topicMaxMessageBytes} with a short-lived admin client. */
+export async function topicMaxMessageBytesOn(kafka: { admin(): Admin }, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await topicMaxMessageBytes(admin, topic);
   } finally {
     await admin.disconnect();
   }

@@ -1,6 +1,7 @@
 import { encodeEvent, samplePageView, samplePurchase, type ShopEvent } from '@pipeline/events';
 import { defaultRuleSet } from './default-rules';
 import { MessageQualityGate } from './message-gate';
+import { QualityTally } from './quality-tally';
 
 const NOW = Date.parse('2026-11-27T10:30:00.000Z');
 
@@ -35,7 +36,34 @@ describe('MessageQualityGate', () => {
     expect(result.report.summary.rowsValid).toBe(1);
   });
 
-  it('rejects a record rule failure (revenue not the sum of its lines) as quality_rule', async () => {
+  it('refuses a poison message alone: deep nesting, a string quantity', async () => {
+    const deep = JSON.stringify(pageView(4)).replace(/}$/, `,"extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    const purchase = JSON.parse(JSON.stringify(samplePurchase({ event_time: '2026-11-27T10:20:00.000Z' } as Partial<ShopEvent>)));
+    purchase.items[0].quantity = '2';
+    const result = await gate().check([message(deep), message(JSON.stringify(purchase)), message(pageView(5))]);
+    expect(result.kept).toHaveLength(1);
+    expect(result.rejected).toEqual([
+      { index: 0, reason: 'schema_violation', details: [expect.stringMatching(/too_deep: \$\.extra\.a.* nests deeper than 32 levels/)] },
+      { index: 1, reason: 'schema_violation', details: [expect.stringMatching(/quantity must be an integer number$/)] },
+    ]);
+  });
+
+  it('turns any error while checking one message into that message\'s rejection', async () => {
+    const evaluate = jest.spyOn(QualityTally.prototype, 'evaluate').mockImplementationOnce(() => {
+      throw new TypeError('cannot read properties of undefined');
+    });
+    try {
+      const result = await gate().check([message(pageView(6)), message(pageView(7))]);
+      expect(result.kept.map((e) => e.event_id)).toEqual([pageView(7).event_id]);
+      expect(result.rejected).toEqual([
+        { index: 0, reason: 'processing_error', details: ['quality check failed: TypeError: cannot read properties of undefined'] },
+      ]);
+    } finally {
+      evaluate.mockRestore();
+    }
+  });
+
+    it('rejects a record rule failure (revenue not the sum of its lines) as quality_rule', async () => {
     const bad = samplePurchase({ revenue_cents: 1, event_time: '2026-11-27T10:20:00.000Z' } as Partial<ShopEvent>);
     const result = await gate().check([message(bad)]);
     expect(result.rejected).toHaveLength(1);

@@ -98,20 +98,12 @@ export class MessageQualityGate {
     const survivorIndex: number[] = [];
     const rejected: GateRejection[] = [];
     messages.forEach((message, index) => {
-      const decoded = decodeEvent(message.value);
-      if (!decoded.ok) {
-        const violations = tally.addContractRejection(decoded, { candidate: parseQuietly(message.value), ref: message.ref });
-        const reasons = contractViolationReasons(violations);
-        rejected.push({ index, reason: decoded.reason, details: reasons.length > 0 ? reasons : decoded.details });
-        return;
+      try {
+        this.checkOne(message, index, tally, survivors, survivorIndex, rejected);
+      } catch (error) {
+        // A rule tripping over one odd message refuses that message, never the batch (and never stops the consumer).
+        rejected.push({ index, reason: 'processing_error', details: [`quality check failed: ${describeError(error)}`] });
       }
-      const failures = tally.evaluate(decoded.event, message.timestampMs);
-      if (hasBlockingFailure(failures)) {
-        rejected.push({ index, reason: 'quality_rule', details: failureReasons(failures) });
-        return;
-      }
-      survivors.push(decoded.event);
-      survivorIndex.push(index);
     });
 
     await this.storedIds.refresh(survivors);
@@ -144,6 +136,30 @@ export class MessageQualityGate {
     return { kept, rejected, report: tally.toReport({ dataset }) };
   }
 
+  private checkOne(
+    message: GateMessage,
+    index: number,
+    tally: QualityTally,
+    survivors: ShopEvent[],
+    survivorIndex: number[],
+    rejected: GateRejection[],
+  ): void {
+    const decoded = decodeEvent(message.value);
+    if (!decoded.ok) {
+      const violations = tally.addContractRejection(decoded, { candidate: parseQuietly(message.value), ref: message.ref });
+      const reasons = contractViolationReasons(violations);
+      rejected.push({ index, reason: decoded.reason, details: reasons.length > 0 ? reasons : decoded.details });
+      return;
+    }
+    const failures = tally.evaluate(decoded.event, message.timestampMs);
+    if (hasBlockingFailure(failures)) {
+      rejected.push({ index, reason: 'quality_rule', details: failureReasons(failures) });
+      return;
+    }
+    survivors.push(decoded.event);
+    survivorIndex.push(index);
+  }
+
   /**
    * Call once the kept events are durable and committed, with the files their batch wrote: later batches see
    * them as already stored.
@@ -157,6 +173,10 @@ export class MessageQualityGate {
   abort(kept: readonly ShopEvent[]): void {
     for (const event of kept) this.inFlight.delete(event.event_id);
   }
+}
+
+function describeError(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 }
 
 function parseQuietly(value: Buffer | null): unknown {

@@ -12,6 +12,7 @@ export class ProcessorMetrics {
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly committedOffset: Gauge<'topic' | 'partition'>;
   readonly qualityScore: Gauge;
+  readonly lastCommitTimestamp: Gauge;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
@@ -25,8 +26,13 @@ export class ProcessorMetrics {
       registers,
     });
     this.filesWritten = new Counter({ name: 'processor_files_written_total', help: 'Parquet and partial files written', registers });
-    this.lag = new Gauge({ name: 'processor_consumer_lag', help: 'Messages behind the high watermark after the last flush', labelNames: ['topic', 'partition'], registers });
+    this.lag = new Gauge({ name: 'processor_consumer_lag', help: 'High watermark - committed offset of the group, read from the broker every LAG_POLL_MS (and after each flush)', labelNames: ['topic', 'partition'], registers });
     this.qualityScore = new Gauge({ name: 'processor_quality_row_weighted_score', help: 'Row-weighted quality score of the last flushed chunk (0..1)', registers });
+    this.lastCommitTimestamp = new Gauge({
+      name: 'processor_last_commit_timestamp_seconds',
+      help: 'When a committed offset last advanced (Unix seconds): by this instance, or as seen in the group by the lag poll',
+      registers,
+    });
     this.committedOffset = new Gauge({ name: 'processor_committed_offset', help: 'Last committed offset', labelNames: ['topic', 'partition'], registers });
   }
 }
