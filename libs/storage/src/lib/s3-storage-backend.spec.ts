@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { parseS3Url, S3StorageBackend } from './s3-storage-backend';
 import { testS3Server, uniqueTestS3Url } from './testing/test-s3';
 
@@ -87,6 +94,29 @@ describe('S3StorageBackend on the local S3 server', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('aborts multipart uploads a killed writer left unfinished, once they are old, and only below its prefix', async () => {
+    const url = uniqueTestS3Url('sweep');
+    const { prefix } = parseS3Url(url);
+    const backend = open(url);
+    // Two uploads started and never completed, as by a writer killed mid-upload; one outside the prefix.
+    const startUpload = async (key: string) => {
+      const { UploadId } = await observer.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+      await observer.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: randomBytes(1024) }));
+      return UploadId;
+    };
+    await startUpload(`${prefix}/events/hour=01/a.parquet`);
+    await startUpload(`${prefix}-other/events/b.parquet`);
+    const pending = async (keyPrefix: string) =>
+      ((await observer.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix }))).Uploads ?? []).map((u) => u.Key);
+
+    expect(await backend.removeStaleTemporaryFiles(3_600_000)).toEqual([]);
+    expect(await pending(`${prefix}/`)).toEqual([`${prefix}/events/hour=01/a.parquet`]);
+    expect(await backend.removeStaleTemporaryFiles(3_600_000, Date.now() + 2 * 3_600_000)).toEqual(['events/hour=01/a.parquet']);
+    expect(await pending(`${prefix}/`)).toEqual([]);
+    expect(await pending(`${prefix}-other/`)).toEqual([`${prefix}-other/events/b.parquet`]);
+    expect(await backend.list('')).toEqual([]);
   });
 
   it('refuses a list page size S3 does not allow', () => {

@@ -1,7 +1,9 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
@@ -216,6 +218,31 @@ export class S3StorageBackend implements StorageBackend {
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Aborts multipart uploads below the prefix that were started more than `olderThanMs` ago: what a writer killed
+   * mid-upload leaves behind (invisible, but stored and billed). A live upload of ours takes seconds, so an old one
+   * belongs to nobody. Returns the keys whose uploads were aborted (a key once per upload).
+   */
+  async removeStaleTemporaryFiles(olderThanMs: number, nowMs = Date.now()): Promise<string[]> {
+    const objectPrefix = this.folderPrefix('');
+    const storagePrefixLength = this.prefix ? this.prefix.length + 1 : 0;
+    const aborted: string[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: objectPrefix || undefined, ...markers }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
+        if (nowMs - upload.Initiated.getTime() <= olderThanMs) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        aborted.push(upload.Key.slice(storagePrefixLength));
+      }
+      if (!page.IsTruncated) return aborted;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
     }
   }
 
