@@ -32,8 +32,10 @@ export interface EventField extends ValueSource {
   appliesTo: readonly EventType[];
 }
 
+/** One shape for every field (absent sources as undefined): the rules' field loops stay monomorphic. */
 function withKinds(field: QualityField<never>, appliesTo: readonly EventType[]): EventField {
-  return { ...(field as unknown as QualityField<ShopEvent>), appliesTo };
+  const { column, type, required, read, readItem } = field as unknown as QualityField<ShopEvent>;
+  return { column, type, required, appliesTo, read, readItem };
 }
 
 /** The envelope's fields (every kind), then each kind's own, from the kinds' modules in libs/events. */
