@@ -38,9 +38,14 @@ export async function writeSamplePipelineData(dataDir: string, options: SamplePi
   let judgedAt = first.endMs;
   const ingest = new OfflineIngest({ backend: createStorageBackend(`file://${dataDir}`), source: 'sample', chunkSize: 10_000_000, now: () => judgedAt });
   const hours = Array.from({ length: options.hours }, (_, i) => PartitionPath.fromEventTime(first.startMs + i * 3_600_000));
+  // A message belongs to the hour the simulated clock was in before it was drawn.
+  let message = simulation.next();
   for (const hour of hours) {
     judgedAt = hour.endMs + 60_000;
-    while (simulation.clockMs < hour.endMs) await ingest.add(simulation.next().value);
+    while (simulation.clockMs < hour.endMs) {
+      await ingest.add(message.value);
+      message = simulation.next();
+    }
     await ingest.flush();
   }
   const { stored, deadLettered } = ingest.totals;
