@@ -45,6 +45,11 @@ export function hourWindowsOf(range: TimeRange): { hourStartMs: number; fromMs: 
  */
 export class ExactRangeEngine {
   private readonly digests: TtlCache<Promise<WindowDigest>>;
+  /**
+   * The last digest of each window with the file versions it was made from: when a new listing only adds files
+   * (what the processor does to the live hour, flush by flush), only the new files are read and merged in.
+   */
+  private readonly latestByWindow = new TtlCache<{ versions: Map<string, string>; digest: Promise<WindowDigest> }>({ maxEntries: 1_500, ttlMs: 6 * HOUR_MS });
   /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
   private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
 
@@ -86,7 +91,29 @@ export class ExactRangeEngine {
   }
 
   private windowDigest(key: string, files: readonly KeyVersion[], fromMs: number, toMs: number): Promise<WindowDigest> {
-    return this.digests.getOrCreate(key, async () => this.reader.digest(await this.lake.localPaths(files), fromMs, toMs));
+    return this.digests.getOrCreate(key, () => {
+      const windowId = `${fromMs}-${toMs}`;
+      const versions = new Map(files.map((f) => [f.key, f.version]));
+      const previous = this.latestByWindow.get(windowId);
+      const digest = this.digestFrom(previous, versions, files, fromMs, toMs);
+      this.latestByWindow.set(windowId, { versions, digest });
+      return digest;
+    });
+  }
+
+  private async digestFrom(
+    previous: { versions: Map<string, string>; digest: Promise<WindowDigest> } | undefined,
+    versions: Map<string, string>,
+    files: readonly KeyVersion[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<WindowDigest> {
+    // Files are written once under new names; a rewritten or removed one (a crash recovery) means start over.
+    const onlyAdded = previous !== undefined && [...previous.versions].every(([k, v]) => versions.get(k) === v);
+    const base = onlyAdded ? await previous.digest.catch(() => null) : null;
+    if (!base) return this.reader.digest(await this.lake.localPaths(files), fromMs, toMs);
+    const added = files.filter((f) => !previous?.versions.has(f.key));
+    return mergeDigests([base, await this.reader.digest(await this.lake.localPaths(added), fromMs, toMs)]);
   }
 }
 
