@@ -50,6 +50,8 @@ export class ExactRangeEngine {
    * (what the processor does to the live hour, flush by flush), only the new files are read and merged in.
    */
   private readonly latestByWindow = new TtlCache<{ versions: Map<string, string>; digest: Promise<WindowDigest> }>({ maxEntries: 1_500, ttlMs: 6 * HOUR_MS });
+  /** Unions of a range's hours but its last, by their windows' keys. */
+  private readonly unions = new TtlCache<Promise<WindowDigest>>({ maxEntries: 16, ttlMs: HOUR_MS });
   /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
   private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
 
@@ -78,7 +80,11 @@ export class ExactRangeEngine {
     const rangeKey = createHash('sha256').update(windows.map((w) => w.key).join(',')).digest('hex');
     const cached = await this.ranges.getOrCreate(rangeKey, async () => {
       const hours = await Promise.all(windows.map(async ({ hourStartMs, fromMs, toMs, files, key }) => ({ hourStartMs, fromMs, toMs, digest: await this.windowDigest(key, files, fromMs, toMs) })));
-      return { range, listing: lakeListing, hours, total: mergeDigests(hours.map((h) => h.digest)) };
+      // The union of every hour but the last is kept by its own key: while the newest hour changes (a live
+      // processor), only that hour is merged into the kept union.
+      const earlierKey = createHash('sha256').update(`earlier\n${windows.slice(0, -1).map((w) => w.key).join(',')}`).digest('hex');
+      const earlier = await this.unions.getOrCreate(earlierKey, async () => mergeDigests(hours.slice(0, -1).map((h) => h.digest)));
+      return { range, listing: lakeListing, hours, total: mergeDigests([earlier, hours[hours.length - 1].digest]) };
     });
     // The same files, maybe listed with other hours: answer with the caller's listing (its version is the view's).
     return { ...cached, listing: lakeListing };
