@@ -28,7 +28,8 @@ describe('reporter app', () => {
   beforeAll(async () => {
     reporter = await startReporterWithData({ env: { CHART_REFRESH_MS: '1000' } });
     await reporter.app.get(ChartService).refresh();
-  }, 30_000);
+    // Storing six simulated hours and the first DuckDB reads take a minute on a busy 2-core machine.
+  }, 120_000);
   afterAll(() => reporter?.close());
 
   const FIRST_HOUR = '2026-11-27T06:00:00.000Z';

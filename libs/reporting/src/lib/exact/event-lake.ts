@@ -92,6 +92,20 @@ export class EventLake {
     return new LakeListing(hours);
   }
 
+  /**
+   * The newest hour before `beforeMs` that holds a raw file. Probes hour folders backwards from `beforeMs`
+   * (one small listing each: cheap when data is recent, as on a live dashboard), then walks the whole folder.
+   */
+  async newestHourBefore(beforeMs: number, probeHours = 48): Promise<PartitionPath[]> {
+    const probed: PartitionPath[] = [];
+    for (let hour = PartitionPath.fromEventTime(beforeMs - 1), i = 0; i < probeHours; i++, hour = PartitionPath.fromEventTime(hour.startMs - 1)) {
+      if ((await this.backend.list(`${EVENTS_DATASET}/${hour}`)).some(isParquet)) probed.push(hour);
+      if (probed.length >= 2) return probed;
+    }
+    if (probed.length > 0) return probed;
+    return (await this.hoursWithEvents()).filter((h) => h.startMs < beforeMs).reverse();
+  }
+
   /** Every hour folder that holds a raw file, sorted (one walk of the events folder). */
   async hoursWithEvents(): Promise<PartitionPath[]> {
     const hours = new Map<number, PartitionPath>();

@@ -45,6 +45,13 @@ export function hourWindowsOf(range: TimeRange): { hourStartMs: number; fromMs: 
  */
 export class ExactRangeEngine {
   private readonly digests: TtlCache<Promise<WindowDigest>>;
+  /**
+   * The last digest of each window with the file versions it was made from: when a new listing only adds files
+   * (what the processor does to the live hour, flush by flush), only the new files are read and merged in.
+   */
+  private readonly latestByWindow = new TtlCache<{ versions: Map<string, string>; digest: Promise<WindowDigest> }>({ maxEntries: 1_500, ttlMs: 6 * HOUR_MS });
+  /** Unions of a range's hours but its last, by their windows' keys. */
+  private readonly unions = new TtlCache<Promise<WindowDigest>>({ maxEntries: 16, ttlMs: HOUR_MS });
   /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
   private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
 
@@ -73,7 +80,11 @@ export class ExactRangeEngine {
     const rangeKey = createHash('sha256').update(windows.map((w) => w.key).join(',')).digest('hex');
     const cached = await this.ranges.getOrCreate(rangeKey, async () => {
       const hours = await Promise.all(windows.map(async ({ hourStartMs, fromMs, toMs, files, key }) => ({ hourStartMs, fromMs, toMs, digest: await this.windowDigest(key, files, fromMs, toMs) })));
-      return { range, listing: lakeListing, hours, total: mergeDigests(hours.map((h) => h.digest)) };
+      // The union of every hour but the last is kept by its own key: while the newest hour changes (a live
+      // processor), only that hour is merged into the kept union.
+      const earlierKey = createHash('sha256').update(`earlier\n${windows.slice(0, -1).map((w) => w.key).join(',')}`).digest('hex');
+      const earlier = await this.unions.getOrCreate(earlierKey, async () => mergeDigests(hours.slice(0, -1).map((h) => h.digest)));
+      return { range, listing: lakeListing, hours, total: mergeDigests([earlier, hours[hours.length - 1].digest]) };
     });
     // The same files, maybe listed with other hours: answer with the caller's listing (its version is the view's).
     return { ...cached, listing: lakeListing };
@@ -86,7 +97,29 @@ export class ExactRangeEngine {
   }
 
   private windowDigest(key: string, files: readonly KeyVersion[], fromMs: number, toMs: number): Promise<WindowDigest> {
-    return this.digests.getOrCreate(key, async () => this.reader.digest(await this.lake.localPaths(files), fromMs, toMs));
+    return this.digests.getOrCreate(key, () => {
+      const windowId = `${fromMs}-${toMs}`;
+      const versions = new Map(files.map((f) => [f.key, f.version]));
+      const previous = this.latestByWindow.get(windowId);
+      const digest = this.digestFrom(previous, versions, files, fromMs, toMs);
+      this.latestByWindow.set(windowId, { versions, digest });
+      return digest;
+    });
+  }
+
+  private async digestFrom(
+    previous: { versions: Map<string, string>; digest: Promise<WindowDigest> } | undefined,
+    versions: Map<string, string>,
+    files: readonly KeyVersion[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<WindowDigest> {
+    // Files are written once under new names; a rewritten or removed one (a crash recovery) means start over.
+    const onlyAdded = previous !== undefined && [...previous.versions].every(([k, v]) => versions.get(k) === v);
+    const base = onlyAdded ? await previous.digest.catch(() => null) : null;
+    if (!base) return this.reader.digest(await this.lake.localPaths(files), fromMs, toMs);
+    const added = files.filter((f) => !previous?.versions.has(f.key));
+    return mergeDigests([base, await this.reader.digest(await this.lake.localPaths(added), fromMs, toMs)]);
   }
 }
 

@@ -128,6 +128,24 @@ describe('ExactReportStore over a real lake (DuckDB reading the Parquet files)',
     expect(old).toMatchObject({ range: { fromMs: Date.parse('2026-11-26T12:00:00Z'), toMs: Date.parse('2026-11-27T12:00:00Z') }, live: false });
   });
 
+  it('follows the lake as files are added and removed, from the same store (caches keyed by file versions)', async () => {
+    const store = storeAt('2026-11-28T00:00:00Z');
+    const range = { fromMs: Date.parse('2026-11-27T13:00:00Z'), toMs: Date.parse('2026-11-27T14:00:00Z') };
+    expect((await store.summary(range)).events).toBe(0);
+    await write([event('2026-11-27T13:10:00.000Z', 's20', 'view'), event('2026-11-27T13:11:00.000Z', 's20', 'buy', { order: 'o-20' })]);
+    const first = await store.summary(range);
+    expect(first).toMatchObject({ events: 2, sessions: 1, orders: 1 });
+    // A second file in the hour: only it is read, and merged into what the first gave.
+    await write([event('2026-11-27T13:20:00.000Z', 's21', 'view'), event('2026-11-27T13:21:00.000Z', 's20', 'search')]);
+    const second = await store.summary(range);
+    expect(second).toMatchObject({ events: 4, sessions: 2, orders: 1 });
+    expect(second.dataVersion).not.toBe(first.dataVersion);
+    // A file removed (as a crash recovery does): the hour is read again from scratch.
+    const [firstFile] = (await backend.list('events/year=2026/month=11/day=27/hour=13')).sort();
+    await backend.remove(firstFile);
+    expect(await store.summary(range)).toMatchObject({ events: 2, sessions: 2, orders: 0 });
+  });
+
   it('is not pulled by events dated in the future, and sees new files at once', async () => {
     // Stray events a day and 2 minutes "ahead" of the reporter's clock, the first beyond the clock-skew allowance.
     await write([event('2026-11-28T11:00:00.000Z', 's9', 'view'), event('2026-11-27T11:22:00.000Z', 's8', 'view')]);

@@ -76,7 +76,6 @@ export interface DashboardSnapshot {
  */
 export class ExactReportStore {
   readonly engine: ExactRangeEngine;
-  private newestCache: { key: string; newest: number | null } | null = null;
 
   constructor(
     readonly lake: EventLake,
@@ -92,13 +91,13 @@ export class ExactReportStore {
    */
   async newestEventMs(): Promise<number | null> {
     const horizon = this.clock() + FUTURE_SKEW_MS;
-    const hours = (await this.lake.hoursWithEvents()).filter((h) => h.startMs < horizon).reverse();
-    for (const hour of hours) {
-      const files = (await this.lake.listHours([hour.startMs])).filesOf(hour.startMs);
-      const key = `${horizon >= hour.endMs ? 'past' : horizon}|${versionsKey(files)}`;
-      if (this.newestCache?.key === key) return this.newestCache.newest;
-      const newest = await this.reader.newestEventBefore(await this.lake.localPaths(files), horizon);
-      if (horizon >= hour.endMs) this.newestCache = { key, newest };
+    for (const hour of await this.lake.newestHourBefore(horizon)) {
+      // The hour's digest (cached, and only new files read when the processor adds some) knows its newest event;
+      // only when that one lies beyond the horizon (a stray in the current hour) are the files asked directly.
+      const { total, listing } = await this.engine.rangeDigests({ fromMs: hour.startMs, toMs: hour.endMs });
+      if (total.newestEventMs !== null && total.newestEventMs < horizon) return total.newestEventMs;
+      if (total.newestEventMs === null) continue;
+      const newest = await this.reader.newestEventBefore(await this.lake.localPaths(listing.filesOf(hour.startMs)), horizon);
       if (newest !== null) return newest;
     }
     return null;
@@ -210,10 +209,6 @@ export class ExactReportStore {
   close(): void {
     this.reader.close();
   }
-}
-
-function versionsKey(files: readonly KeyVersion[]): string {
-  return files.map((f) => `${f.key}@${f.version}`).join(',');
 }
 
 function fillMinutes(range: TimeRange, points: readonly MinutePoint[]): MinuteSeries['points'] {
