@@ -15,7 +15,8 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 # 50 events/s: the first orders and revenue within seconds and a funnel within the first minute (at 1 event/s
 # the first purchase took ~6 minutes). The app's own default stays 1; GENERATOR_RATE=1 or =max here too.
 export GENERATOR_RATE="${GENERATOR_RATE:-50}"
-export GENERATOR_SEED="${GENERATOR_SEED:-42}"
+# A fresh seed per run (two runs never send the same event ids); GENERATOR_SEED=N repeats a run.
+export GENERATOR_SEED="${GENERATOR_SEED:-$((RANDOM * 32768 + RANDOM))}"
 export DATA_DIR="${DATA_DIR:-data}"
 export HOST="${HOST:-127.0.0.1}"
 export GENERATOR_PORT="${GENERATOR_PORT:-3000}" PROCESSOR_PORT="${PROCESSOR_PORT:-3001}" REPORTER_PORT="${REPORTER_PORT:-3002}"

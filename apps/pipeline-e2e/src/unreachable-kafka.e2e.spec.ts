@@ -30,6 +30,8 @@ describe('Kafka unreachable: fail fast, speak plainly', () => {
     expect({ code, stderr }).toMatchObject({ code: 1 });
     expect(elapsedMs).toBeLessThan(10_000);
     expect(stderr.trim().split('\n')).toEqual([
+      // No --seed: a fresh one, said so the run can be repeated.
+      expect.stringMatching(/^seed \d+ \(--seed \d+ repeats this stream\)$/),
       `producing to ecommerce.events on ${brokers}`,
       expect.stringMatching(new RegExp(`^error: cannot reach Kafka at ${brokers}: .*ECONNREFUSED.* \\(start the local broker with \`npm run kafka start\``)),
     ]);

@@ -29,8 +29,12 @@ export class GeneratorConfig extends PipelineTopicsConfig {
   })
   GENERATOR_RATE = '1';
 
+  /**
+   * Event ids and the whole stream follow from the seed. Unset: a fresh one per start (printed, and in
+   * /generator/status), so two runs never send the same ids; set it to repeat a run exactly.
+   */
   @IsInt() @Min(0)
-  GENERATOR_SEED = 42;
+  GENERATOR_SEED = Math.floor(Math.random() * 2 ** 31);
 
   /** Stop after this many events (0: no limit). */
   @IsInt() @Min(0)

@@ -74,6 +74,15 @@ function lines(bytes: Buffer): Buffer[] {
 const REPRODUCIBLE = ['--seed', '7', '--start-time', '2026-11-27T09:00:00Z', '--rate', 'max', '--dry-run'];
 
 describe('runGeneratorCli: arguments', () => {
+  it('without --seed picks a fresh seed per run and says which, so a run can be repeated', async () => {
+    const runs = await Promise.all([1, 2].map(() => runCli(['--count', '5', '--rate', 'max', '--dry-run'])));
+    const seeds = runs.map((r) => /^seed (\d+) \(--seed \1 repeats this stream\)$/m.exec(r.stderr)?.[1]);
+    expect(seeds.every((s) => s !== undefined)).toBe(true);
+    expect(seeds[0]).not.toBe(seeds[1]);
+    const ids = runs.map((r) => lines(r.stdout).map((line) => JSON.parse(line.toString()).event_id as string));
+    expect(ids[0].filter((id) => ids[1].includes(id))).toEqual([]);
+  });
+
   it('prints the usage on stdout for --help and exits 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

@@ -67,6 +67,11 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
       print(io.stdout, cliUsage());
       return EXIT_OK;
     }
+    if (args.seed === undefined) {
+      // A fresh stream per run, so two runs never repeat event ids; said on stderr so the run can be repeated.
+      args = { ...args, seed: Math.floor(Math.random() * 2 ** 31) };
+      print(io.stderr, `seed ${args.seed} (--seed ${args.seed} repeats this stream)`);
+    }
     simulation = new ClickstreamSimulation(simulationOptionsFromArgs(args));
   } catch (error) {
     print(io.stderr, `error: ${(error as Error).message}\n\n${cliUsage()}`);

@@ -15,7 +15,7 @@ export class GeneratorController {
 
   @Get('status')
   @ApiOperation({ summary: 'Running or not, rate, counts produced/published/failed by event type and fault kind' })
-  status(): GeneratorStats {
+  status(): GeneratorStats & { seed: number } {
     return this.generator.status();
   }
 

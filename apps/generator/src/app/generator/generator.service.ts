@@ -125,8 +125,8 @@ export class GeneratorService implements OnApplicationBootstrap, OnApplicationSh
     this.logger.log(`Stopped: ${stats.published} events published, ${stats.failed} failed`);
   }
 
-  status(): GeneratorStats {
-    return this.runner.stats();
+  status(): GeneratorStats & { seed: number } {
+    return { ...this.runner.stats(), seed: this.config.GENERATOR_SEED };
   }
 
   start(): GeneratorStats {
@@ -134,7 +134,9 @@ export class GeneratorService implements OnApplicationBootstrap, OnApplicationSh
     if (!this.kafkaReady) throw new ServiceUnavailableException(`Kafka at ${this.config.KAFKA_BROKERS} has not been reached yet (see /health)`);
     const run = this.runner.start();
     const rate = this.runner.stats().rate;
-    this.logger.log(`Generating at ${rate === 'max' ? 'full speed' : `${rate} events/s`} into ${this.config.EVENTS_TOPIC}`);
+    this.logger.log(
+      `Generating at ${rate === 'max' ? 'full speed' : `${rate} events/s`} into ${this.config.EVENTS_TOPIC}, seed ${this.config.GENERATOR_SEED} (GENERATOR_SEED=${this.config.GENERATOR_SEED} repeats this stream)`,
+    );
     run
       .then(() => {
         const stats = this.runner.stats();
