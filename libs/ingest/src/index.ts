@@ -6,3 +6,6 @@ export * from './lib/ingest-pipeline';
 export * from './lib/storage-dead-letters';
 export * from './lib/offline-ingest';
 export * from './lib/ndjson-backfill';
+export * from './lib/cli/command-io';
+export * from './lib/cli/compact-command';
+export * from './lib/cli/backfill-command';
