@@ -20,6 +20,8 @@ export GENERATOR_SEED="${GENERATOR_SEED:-$((RANDOM * 32768 + RANDOM))}"
 export DATA_DIR="${DATA_DIR:-data}"
 export HOST="${HOST:-127.0.0.1}"
 export GENERATOR_PORT="${GENERATOR_PORT:-3000}" PROCESSOR_PORT="${PROCESSOR_PORT:-3001}" REPORTER_PORT="${REPORTER_PORT:-3002}"
+# The live dashboard samples the processor's dead letters and lag from its /metrics, wherever it listens.
+export PROCESSOR_METRICS_URL="${PROCESSOR_METRICS_URL:-http://127.0.0.1:$PROCESSOR_PORT/metrics}"
 
 started_kafka=false
 if [ -n "${KAFKA_BROKERS:-}" ]; then
