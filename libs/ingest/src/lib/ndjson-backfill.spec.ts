@@ -24,7 +24,7 @@ describe('backfillNdjson', () => {
     return lines;
   }
 
-  it('stores the clean lines once, refuses the faulty ones, and a re-run changes nothing', async () => {
+  it('stores the clean lines once, refuses the faulty ones, and a re-run stores nothing again', async () => {
     const simulation = new ClickstreamSimulation({ seed: 5, startTime: Date.now() - 3_600_000, badRatio: 0.1, faultKinds: ['invalid_json', 'missing_field', 'invalid_utf8'] });
     const messages = simulation.take(2_500);
     const input = join(dir, 'events.ndjson');
@@ -39,10 +39,13 @@ describe('backfillNdjson', () => {
     expect(deadLetters).toHaveLength(2_500 - clean.length);
     expect(JSON.parse(deadLetters[0]).headers['dlq-reason']).toMatch(/invalid_json|invalid_utf8|schema_violation/);
 
+    // The same file again: every clean line is already in the lake, so it is refused as a duplicate, not stored twice.
     const second = await backfillNdjson({ input, backend, chunkSize: 700 });
-    expect(second.stored).toBe(clean.length);
+    expect(second).toMatchObject({ stored: 0, deadLettered: 2_500 });
     expect((await storedIds(backend)).sort()).toEqual([...clean].sort());
-    expect(await deadLetterLines(backend, second.deadLetterPrefix)).toHaveLength(2_500 - clean.length);
+    const again = await deadLetterLines(backend, second.deadLetterPrefix);
+    expect(again).toHaveLength(2_500);
+    expect(again.filter((line) => JSON.parse(line).headers['dlq-reason'] === 'duplicate_event_id')).toHaveLength(clean.length);
 
     const summary = await readMetricRange(backend, 'summary', 0, Number.MAX_SAFE_INTEGER);
     expect(summary.reduce((n, r) => n + Number(r['events']), 0)).toBe(clean.length);

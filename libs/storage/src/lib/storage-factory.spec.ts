@@ -1,3 +1,4 @@
+import { S3StorageBackend } from './s3-storage-backend';
 import { IsString } from 'class-validator';
 import { validateSync } from 'class-validator';
 import * as path from 'node:path';
@@ -35,7 +36,13 @@ describe('createStorageBackend', () => {
     expect(validateSync(new Settings())).toEqual([]);
     const bad = Object.assign(new Settings(), { STORAGE_URL: 'gopher://x' });
     expect(validateSync(bad).flatMap((e) => Object.values(e.constraints ?? {}))).toEqual([
-      'unknown storage scheme "gopher://" in "gopher://x"; supported: file://',
+      'unknown storage scheme "gopher://" in "gopher://x"; supported: file://, s3://',
     ]);
+  });
+
+  it('opens s3:// URLs on the S3 backend, with the endpoint and region of the settings', () => {
+    const backend = createStorageBackend({ STORAGE_URL: 's3://lake-bucket/pipeline/prod', S3_ENDPOINT: 'http://127.0.0.1:9000', AWS_REGION: 'eu-west-1' });
+    expect(backend).toBeInstanceOf(S3StorageBackend);
+    expect(backend).toMatchObject({ bucket: 'lake-bucket', prefix: 'pipeline/prod' });
   });
 });
