@@ -6,8 +6,8 @@ import { createStorageBackend, resolveStorageUrl } from '@pipeline/storage';
 const USAGE = `Usage: npm run backfill -- --input events.ndjson [--storage-url file://data] [--data-dir data] [--source name] [--chunk-size 20000] [--compression SNAPPY|GZIP|UNCOMPRESSED]
 
 Loads NDJSON events (e.g. from \`npm run generate -- --dry-run\`) into the storage (STORAGE_URL, or DATA_DIR, default
-file://data) through the processor's own validation, storage and rollup code, without Kafka. Re-running the same input
-replaces its files.`;
+file://data) through the processor's own validation, storage and rollup code, without Kafka. Events the lake already holds
+(a re-run of the same input, a slice loaded before) are refused as duplicate_event_id, never stored twice.`;
 
 /** `npm run backfill`: loads NDJSON through the ingest path, without Kafka. Returns the exit code (0 done, 2 bad arguments). */
 export async function runBackfillCommand(argv: readonly string[], env: NodeJS.ProcessEnv, io: CommandIo): Promise<number> {
