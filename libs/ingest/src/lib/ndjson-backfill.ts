@@ -18,8 +18,8 @@ export interface BackfillOptions {
 
 /**
  * Loads an NDJSON file (e.g. `npm run generate -- --dry-run` output) through the processor's own path: quality gate,
- * exactly-once sink, quality reports, rollups. Line numbers are the offsets, so running the same backfill again
- * rewrites the same file names. Refused lines go to `dead-letters/<source>/` on the backend with their reason, since
+ * exactly-once sink, quality reports, rollups. Line numbers are the offsets. Running the same backfill again stores
+ * nothing twice: its events are already in the lake's id index and come back as duplicate_event_id. Refused lines go to `dead-letters/<source>/` on the backend with their reason, since
  * there is no Kafka DLQ to send them to.
  */
 export async function backfillNdjson(options: BackfillOptions): Promise<OfflineIngestTotals> {
