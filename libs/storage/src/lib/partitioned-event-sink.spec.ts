@@ -214,6 +214,15 @@ describe('PartitionedEventSink', () => {
       expect(await sink.pendingMarker(TOPIC, 0)).toBeNull();
     });
 
+    it('never replaces a file the new owner committed between the stale writer\'s check and its write', async () => {
+      await sink.writeBatch(batch(0, 149));
+      await sink.completeBatch(TOPIC, 0);
+      // The stale writer checked before the owner wrote: its existence checks saw nothing.
+      const blind = Object.assign(Object.create(backend) as LocalFileSystemBackend, { exists: async () => false });
+      await expect(new PartitionedEventSink(blind).writeBatch(batch(0, 59))).rejects.toBeInstanceOf(StaleWriterError);
+      expect(await storedEventIds(backend)).toEqual(allIds(STREAM.slice(0, 150)));
+    });
+
     it('tells a writer before its commit that another instance settled its batch', async () => {
       const mine = await sink.writeBatch(batch(0, 99));
       expect(await sink.isStillPending(TOPIC, 0, mine.writer ?? '')).toBe(true);

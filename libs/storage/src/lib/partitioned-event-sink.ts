@@ -140,7 +140,15 @@ export class PartitionedEventSink {
       writer: randomUUID(),
     };
     await this.backend.writeAtomic(markerKey, Buffer.from(`${JSON.stringify(marker, null, 2)}\n`, 'utf8'));
-    for (const file of files) await this.backend.writeAtomic(file.key, file.bytes);
+    for (const file of files) {
+      if (this.options.replaceExisting || !this.backend.writeIfAbsent) {
+        await this.backend.writeAtomic(file.key, file.bytes);
+      } else if (!(await this.backend.writeIfAbsent(file.key, file.bytes))) {
+        // The check above and this write are not one step: a writer that lost the partition in between must still
+        // never replace what the new owner committed. A conditional create (S3 If-None-Match, a local link) is.
+        throw new StaleWriterError(file.key);
+      }
+    }
     return { files: marker.files, hours: hoursOf(marker.files), writer: marker.writer ?? null };
   }
 
