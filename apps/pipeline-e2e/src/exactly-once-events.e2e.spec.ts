@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { listVisibleEventFilesInRange } from '@pipeline/storage';
 import { waitFor } from './support/app-process';
 import { PipelineFixture } from './support/pipeline-fixture';
 
@@ -35,7 +36,8 @@ describe('every event stored once (real Kafka, kill -9, re-sent events, backfill
       producer.send({ topic: pipeline.topic, acks: -1, messages: slice.map((line) => ({ key: JSON.parse(line).session_id as string, value: line })) });
 
     try {
-      const processorEnv = { BATCH_MAX_EVENTS: '200', BATCH_MAX_MS: '100', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+      // The events are hours old, so their hours are closed: the processor's scheduled compaction runs through all of it.
+      const processorEnv = { BATCH_MAX_EVENTS: '200', BATCH_MAX_MS: '100', KAFKA_SESSION_TIMEOUT_MS: '6000', COMPACTION_INTERVAL_MS: '3000', COMPACTION_GRACE_MS: '0' };
       let processor = (await pipeline.startApp('processor', processorEnv)).app;
       await publish(lines.slice(0, 2_000));
       await waitFor('some events stored before the kill', async () => (await pipeline.storedEventIds()).length >= 400, { timeoutMs: 120_000 });
@@ -66,7 +68,21 @@ describe('every event stored once (real Kafka, kill -9, re-sent events, backfill
       expect(backfillLetters).toHaveLength(300);
       expect(backfillLetters.every((line) => line.includes('duplicate_event_id'))).toBe(true);
 
-      // The lake: every published event exactly once, nothing else.
+      // The lake: every published event exactly once, nothing else, in few files per hour once compaction ran.
+      await waitFor(
+        'closed hours compacted by the processor',
+        async () => {
+          const perHour = new Map<string, number>();
+          const keys = await listVisibleEventFilesInRange(pipeline.backend);
+          if (!keys.some((key) => key.includes('/compacted+'))) return false;
+          for (const key of keys) {
+            const hour = key.slice(0, key.lastIndexOf('/'));
+            perHour.set(hour, (perHour.get(hour) ?? 0) + 1);
+          }
+          return perHour.size > 0 && [...perHour.values()].every((n) => n <= 3);
+        },
+        { timeoutMs: 120_000 },
+      );
       const stored = await pipeline.storedEventIds();
       expect(stored).toHaveLength(TOTAL);
       expect(new Set(stored)).toEqual(new Set(ids));

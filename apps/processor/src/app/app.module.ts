@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CommitProgressCheck, ConsumerRunningCheck } from '@pipeline/kafka';
+import { ScheduleModule } from '@nestjs/schedule';
 import { PlatformModule } from '@pipeline/platform';
+import { CompactionScheduler } from './ingest/compaction.scheduler';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { ProcessorMetrics } from './ingest/processor.metrics';
@@ -18,11 +20,12 @@ export class AppModule {
           kafkaBrokers: config.brokers,
           readinessChecks: [new ConsumerRunningCheck(health.consumer), health.storage, new CommitProgressCheck(health.progress, health.consumer)],
         }),
+        ScheduleModule.forRoot(),
       ],
       controllers: [IngestController],
       providers: [{ provide: ProcessorConfig, useValue: config }, { provide: BrokerFacts, useValue: brokerFacts },
         { provide: ProcessorHealth, useValue: health },
-        ConsumerLagService, ProcessorMetrics, IngestService],
+        ConsumerLagService, ProcessorMetrics, IngestService, CompactionScheduler],
     };
   }
 }

@@ -106,6 +106,18 @@ export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(10_000)
   ID_INDEX_MAX_IDS = 4_000_000;
 
+  /** How often closed hours are compacted in the background (0: never; `npm run compact` does it by hand). */
+  @IsInt() @Min(0)
+  COMPACTION_INTERVAL_MS = 600_000;
+
+  /** How long after its end an hour stays open for late events before it may be compacted. */
+  @IsInt() @Min(0)
+  COMPACTION_GRACE_MS = 600_000;
+
+  /** Most events per compacted file written by the processor (bounds its memory; the CLI allows more). */
+  @IsInt() @Min(1_000)
+  COMPACTION_MAX_EVENTS_PER_FILE = 20_000;
+
   /** How often hourly metric tables are recomputed from the durable partials of hours that changed. */
   @IsInt() @Min(100)
   METRICS_ROLLUP_MS = 5_000;
