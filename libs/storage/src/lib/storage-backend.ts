@@ -36,8 +36,9 @@ export interface StorageBackend {
    */
   listVersions?(prefix: string): Promise<KeyVersion[]>;
   /**
-   * Removes what writers killed mid-write left behind, if older than `olderThanMs`; returns the keys removed.
-   * Optional: a backend whose writes cannot leave partial objects (S3) has nothing to sweep.
+   * Removes what writers killed mid-write left behind, if older than `olderThanMs`; returns the keys removed
+   * (temp files locally, unfinished multipart uploads on S3). Optional: a backend whose writes cannot leave
+   * anything behind has nothing to sweep.
    */
   removeStaleTemporaryFiles?(olderThanMs: number): Promise<string[]>;
 }
