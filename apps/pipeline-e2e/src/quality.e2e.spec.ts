@@ -9,7 +9,7 @@ import { PipelineFixture } from './support/pipeline-fixture';
 function expectedReason(kind: FaultKind): string {
   const verdict = FAULT_CONTRACT_VERDICT[kind];
   if (verdict !== 'accepted') return verdict;
-  return kind === 'duplicate_event_id' ? 'dataset_rule' : 'quality_rule';
+  return kind === 'duplicate_event_id' ? 'duplicate_event_id' : 'quality_rule';
 }
 
 const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
