@@ -25,6 +25,13 @@ interface EventRef {
   event_time: string;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** Start of the UTC hour of an epoch-ms time: the key of an hour's ids (no object per event on the hot path). */
+function hourStartOf(epochMs: number): number {
+  return Math.floor(epochMs / HOUR_MS) * HOUR_MS;
+}
+
 /**
  * Which event ids the lake already holds, per event-time hour, read from the `.ids` files every batch writes with
  * its Parquet files (under the same pending marker, so they are rolled back with them).
@@ -68,7 +75,7 @@ export class DurableEventIdIndex {
    */
   async refresh(events: readonly EventRef[]): Promise<void> {
     const starts = new Set<number>();
-    for (const event of events) starts.add(PartitionPath.fromEventTime(eventTimeMillis(event.event_time)).startMs);
+    for (const event of events) starts.add(hourStartOf(eventTimeMillis(event.event_time)));
     if (starts.size === 0) return;
     const pending = await this.pendingFiles();
     const tick = ++this.clock;
@@ -95,7 +102,7 @@ export class DurableEventIdIndex {
 
   /** True when the id is stored in the hour of `eventTimeMs` (as of the last `refresh` of that hour). */
   has(eventId: string, eventTimeMs: number): boolean {
-    return this.hours.get(PartitionPath.fromEventTime(eventTimeMs).startMs)?.ids.has(eventId) ?? false;
+    return this.hours.get(hourStartOf(eventTimeMs))?.ids.has(eventId) ?? false;
   }
 
   /**
@@ -106,7 +113,7 @@ export class DurableEventIdIndex {
     const duplicates: number[] = [];
     const batch = new Map<number, EventIdSet>();
     events.forEach((event, index) => {
-      const start = PartitionPath.fromEventTime(eventTimeMillis(event.event_time)).startMs;
+      const start = hourStartOf(eventTimeMillis(event.event_time));
       if (this.hours.get(start)?.ids.has(event.event_id)) {
         duplicates.push(index);
         return;
@@ -121,7 +128,7 @@ export class DurableEventIdIndex {
   /** After a batch is committed: its ids are stored now, and its id files need not be read again. */
   recordCommitted(events: readonly EventRef[], files: readonly string[]): void {
     for (const event of events) {
-      const start = PartitionPath.fromEventTime(eventTimeMillis(event.event_time)).startMs;
+      const start = hourStartOf(eventTimeMillis(event.event_time));
       const hour = this.hours.get(start);
       // An hour not held is read whole from storage on its next use, this batch's file included.
       hour?.ids.add(event.event_id);
