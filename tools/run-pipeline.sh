@@ -20,6 +20,8 @@ export GENERATOR_SEED="${GENERATOR_SEED:-$((RANDOM * 32768 + RANDOM))}"
 export DATA_DIR="${DATA_DIR:-data}"
 export HOST="${HOST:-127.0.0.1}"
 export GENERATOR_PORT="${GENERATOR_PORT:-3000}" PROCESSOR_PORT="${PROCESSOR_PORT:-3001}" REPORTER_PORT="${REPORTER_PORT:-3002}"
+# Where the lake is, for the banner: STORAGE_URL wins over DATA_DIR in every app.
+if [ -n "${STORAGE_URL:-}" ]; then data_text="$STORAGE_URL (STORAGE_URL${S3_ENDPOINT:+, S3 at $S3_ENDPOINT})"; else data_text="$DATA_DIR/ (DATA_DIR)"; fi
 # The live dashboard samples the processor's dead letters and lag from its /metrics, wherever it listens.
 export PROCESSOR_METRICS_URL="${PROCESSOR_METRICS_URL:-http://127.0.0.1:$PROCESSOR_PORT/metrics}"
 
@@ -114,7 +116,7 @@ Settings
   Kafka            $KAFKA_BROKERS: $kafka_note
   rate             $rate_text (GENERATOR_RATE=1 npm start for a trickle, =max for full speed)
   seed             $GENERATOR_SEED (GENERATOR_SEED)
-  data             $DATA_DIR/ (DATA_DIR)
+  data             $data_text
   listening on     $HOST (HOST)$([ -n "${GENERATOR_API_TOKEN:-}" ] && echo "; generator start/stop/rate need the GENERATOR_API_TOKEN bearer token")
 The dashboard shows orders, revenue and the funnel within a minute.
 
