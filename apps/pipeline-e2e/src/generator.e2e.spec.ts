@@ -132,7 +132,11 @@ describe('generator against the real broker', () => {
     expect(changed).toEqual({ status: 200, body: expect.objectContaining({ rate: 200 }) });
     expect((await getJson<Record<string, unknown>>(`${api}/status`)).body).toMatchObject({ rate: 200, running: false });
 
-    const started = await send('POST', `${api}/start`);
+    // /health can answer 200 a moment before the generator finished its topic set-up; start says 503 until then.
+    const started = await waitFor('the generator to accept a start', async () => {
+      const answer = await send('POST', `${api}/start`);
+      return answer.status === 503 ? null : answer;
+    });
     expect(started).toEqual({ status: 200, body: expect.objectContaining({ running: true }) });
     expect((await send('POST', `${api}/start`)).status).toBe(409);
     await waitFor('events to be published', async () => {
