@@ -146,7 +146,14 @@ export class BatchServerKafka extends ServerKafka {
       if (payload.restart) {
         // kafkajs restarts it; counted so that endless failing restarts end too.
         const delay = this.supervisor.restarting();
-        this.batchLogger.error(`Consumer crashed (${error}); kafkajs restarts it (attempt ${this.supervisor.status().restarts})`);
+        const attempt = this.supervisor.status().restarts;
+        // A retriable broker answer (a coordinator still loading, a leader moving) is the broker's moment, not a
+        // fault of ours: worth a warning, not an error. Anything else is a crash.
+        if ((payload.error as { retriable?: boolean }).retriable) {
+          this.batchLogger.warn(`Consumer rejoining after a retriable broker error (${error}); kafkajs restarts it (attempt ${attempt})`);
+        } else {
+          this.batchLogger.error(`Consumer crashed (${error}); kafkajs restarts it (attempt ${attempt})`);
+        }
         if (delay === null) this.giveUp(consumer);
       } else {
         this.restart(consumer, `consumer crashed: ${error}`);
