@@ -38,7 +38,8 @@ export async function readStoredRun(settings: KafkaSinkSettings, runId: string, 
     const found = await highestSeqInRanges(kafka, settings.topic, runId, ranges, offsets);
     for (const [partition, seq] of found) maxSeqByPartition.set(partition, seq);
     // Partitions with no message of the run in the window, and more before it: look further back.
-    open = open.filter((o) => !found.has(o.partition) && ranges.find((r) => r.partition === o.partition)!.from > BigInt(o.low));
+    const startOf = new Map(ranges.map((r) => [r.partition, r.from]));
+    open = open.filter((o) => !found.has(o.partition) && (startOf.get(o.partition) ?? 0n) > BigInt(o.low));
     window *= WINDOW_GROWTH;
   }
   const partitioner = Partitioners.DefaultPartitioner();
