@@ -74,7 +74,7 @@ export function hourContentVersion(files: readonly KeyVersion[]): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** A pass over every closed hour (see the top of this file), keeping what it learnt between runs in `memory`. */
+/** A pass over every closed hour (see the top of this file); remembers between runs which reports are current. */
 export class HourlyQualityPass {
   /** Per hour: the content version its report was last found or written for, and that report file's version. */
   private readonly known = new Map<string, { contentVersion: string; reportVersion: string | null }>();
