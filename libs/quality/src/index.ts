@@ -14,3 +14,4 @@ export * from './lib/report-csv';
 export * from './lib/default-rules';
 export * from './lib/hour-volume';
 export * from './lib/message-gate';
+export * from './lib/hour-check';

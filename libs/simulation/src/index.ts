@@ -8,3 +8,4 @@ export * from './lib/faults';
 export * from './lib/simulation';
 export * from './lib/rate-pacer';
 export * from './lib/generator-runner';
+export * from './lib/stream-resume';

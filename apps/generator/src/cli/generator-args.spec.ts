@@ -1,9 +1,9 @@
-import { DEFAULT_CLI_RATE, parseDuration, parseGeneratorArgs, simulationOptionsFromArgs, usage } from './generator-args';
+import { DEFAULT_CLI_RATE, generatorRunId, parseDuration, parseGeneratorArgs, simulationOptionsFromArgs, usage } from './generator-args';
 import { ClickstreamSimulation, FAULT_KINDS } from '@pipeline/simulation';
 
 describe('parseGeneratorArgs', () => {
   it('has defaults for an empty command line', () => {
-    expect(parseGeneratorArgs([])).toEqual({ rate: DEFAULT_CLI_RATE, badRatio: 0, dryRun: false, help: false });
+    expect(parseGeneratorArgs([])).toEqual({ rate: DEFAULT_CLI_RATE, badRatio: 0, dryRun: false, resume: false, help: false });
   });
 
   it('parses every option, in both --flag value and --flag=value forms', () => {
@@ -32,6 +32,7 @@ describe('parseGeneratorArgs', () => {
       users: 100,
       sessions: 8,
       dryRun: true,
+      resume: false,
       help: false,
     });
     expect(simulationOptionsFromArgs(args)).toEqual({
@@ -43,6 +44,22 @@ describe('parseGeneratorArgs', () => {
       userCount: 100,
       concurrentSessions: 8,
     });
+  });
+
+  it('takes --resume only with the --count and --seed of the run it continues, and not with --dry-run', () => {
+    expect(parseGeneratorArgs(['--resume', '--count', '10', '--seed', '4']).resume).toBe(true);
+    expect(() => parseGeneratorArgs(['--resume', '--count', '10'])).toThrow('--resume needs the --count and --seed');
+    expect(() => parseGeneratorArgs(['--resume', '--seed', '4'])).toThrow('--resume needs the --count and --seed');
+    expect(() => parseGeneratorArgs(['--resume', '--count', '10', '--seed', '4', '--dry-run'])).toThrow('cannot be combined with --dry-run');
+  });
+
+  it('names a run by its seed and the options that shape its stream, not by its rate or count', () => {
+    const id = (argv: string[]) => generatorRunId(parseGeneratorArgs(argv));
+    expect(id(['--seed', '4', '--count', '10', '--rate', '5'])).toBe(id(['--seed', '4', '--count', '99', '--rate', 'max']));
+    expect(id(['--seed', '4'])).toMatch(/^4:[0-9a-f]{12}$/);
+    expect(id(['--seed', '4'])).not.toBe(id(['--seed', '5']));
+    expect(id(['--seed', '4'])).not.toBe(id(['--seed', '4', '--bad-ratio', '0.1']));
+    expect(id(['--seed', '4'])).not.toBe(id(['--seed', '4', '--start-time', '2026-01-01']));
   });
 
   it('maps onto simulation options the simulation accepts, defaults filled in', () => {

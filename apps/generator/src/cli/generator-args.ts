@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EVENT_TYPES } from '@pipeline/events';
 import { FAULT_KINDS, isFaultKind, MAX_RATE, MIN_RATE, type FaultKind, type Rate, type SimulationOptions } from '@pipeline/simulation';
 
@@ -15,6 +16,8 @@ export interface GeneratorArgs {
   users?: number;
   sessions?: number;
   dryRun: boolean;
+  /** Send only what the topic lacks of this run (same --seed, --count and stream options). */
+  resume: boolean;
   help: boolean;
 }
 
@@ -41,6 +44,8 @@ export function usage(program = 'generator'): string {
     '  --users N            users in the population (default 5000)',
     '  --sessions N         concurrent sessions (default 50)',
     '  --dry-run            print messages instead of sending them to Kafka',
+    '  --resume             continue a killed --count run: same --seed, --count and options; sends only the',
+    '                       messages of the run the topic does not hold yet (read back from its partitions)',
     '  --help               show this text',
     '',
     'Without --count or --duration the generator runs until interrupted (Ctrl-C).',
@@ -64,6 +69,7 @@ const VALUE_FLAGS: Record<string, Handler> = {
 
 const BOOLEAN_FLAGS: Record<string, (args: GeneratorArgs) => void> = {
   '--dry-run': (a) => (a.dryRun = true),
+  '--resume': (a) => (a.resume = true),
   '--help': (a) => (a.help = true),
   '-h': (a) => (a.help = true),
 };
@@ -73,7 +79,7 @@ const BOOLEAN_FLAGS: Record<string, (args: GeneratorArgs) => void> = {
  * Throws an Error naming the flag on any bad input, so the CLI can print it above the usage text.
  */
 export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
-  const args: GeneratorArgs = { rate: DEFAULT_CLI_RATE, badRatio: 0, dryRun: false, help: false };
+  const args: GeneratorArgs = { rate: DEFAULT_CLI_RATE, badRatio: 0, dryRun: false, resume: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
@@ -98,7 +104,21 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
     }
     handler(args, value, flag);
   }
+  if (args.resume && !args.help) {
+    if (args.count === undefined || args.seed === undefined) throw new Error('--resume needs the --count and --seed of the run it continues');
+    if (args.dryRun) throw new Error('--resume reads what Kafka holds: it cannot be combined with --dry-run');
+  }
   return args;
+}
+
+/**
+ * Names a run's stream: its seed and a hash of every option that shapes the stream (not the rate, which only paces
+ * it, nor the count, which only ends it). Carried by each message (header x-generator-run), so `--resume` finds
+ * exactly this stream's messages in the topic.
+ */
+export function generatorRunId(args: GeneratorArgs): string {
+  const shape = JSON.stringify([args.startTime ?? null, args.badRatio, args.faults ?? null, args.catalogSize ?? null, args.users ?? null, args.sessions ?? null]);
+  return `${args.seed}:${createHash('sha256').update(shape).digest('hex').slice(0, 12)}`;
 }
 
 /** Maps parsed CLI arguments onto simulation options. */

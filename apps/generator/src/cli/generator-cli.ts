@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
-import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer } from '@pipeline/simulation';
-import { parseGeneratorArgs, simulationOptionsFromArgs, usage, type GeneratorArgs } from './generator-args';
+import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer, resumeStream, SequencedSource, type MessageSource, type StoredRun } from '@pipeline/simulation';
+import { generatorRunId, parseGeneratorArgs, simulationOptionsFromArgs, usage, type GeneratorArgs } from './generator-args';
 import { DEFAULT_BROKERS, DEFAULT_PARTITIONS, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-settings';
 import type { MessageSink } from './message-sink';
 import { NdjsonSink } from './ndjson-sink';
@@ -48,6 +48,8 @@ export interface CliOptions {
   interrupt?: AbortSignal;
   /** Opens the Kafka sink; replaceable so the argument handling can be tested without a broker. */
   connectKafka?: (settings: KafkaSinkSettings) => Promise<MessageSink>;
+  /** Reads what the topic holds of a run (`--resume`); replaceable like connectKafka. */
+  readStoredRun?: (settings: KafkaSinkSettings, runId: string, log: (line: string) => void) => Promise<StoredRun>;
   /** Milliseconds, for elapsed time and rates. */
   clock?: () => number;
   progressIntervalMs?: number;
@@ -83,6 +85,10 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
   let brokenPipe = false;
   let runner: GeneratorRunner | null = null;
   let sink: MessageSink;
+  // Every message names its run and its position in it (headers), so a killed --count run can be resumed.
+  const sequenced = new SequencedSource(simulation, generatorRunId(args));
+  let source: MessageSource = sequenced;
+  let count = args.count;
   if (args.dryRun) {
     sink = new NdjsonSink(io.stdout, () => {
       brokenPipe = true;
@@ -107,6 +113,18 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
       );
       return EXIT_FAILED;
     }
+    if (args.resume && args.count !== undefined) {
+      try {
+        const stored = await (options.readStoredRun ?? readStoredRunOnKafka)(settings, sequenced.runId, (line) => print(io.stderr, line));
+        const resumed = resumeStream(sequenced, stored, args.count);
+        ({ source, remaining: count } = resumed);
+        print(io.stderr, `resume: ${resumed.skipped} of ${args.count} messages of run ${sequenced.runId} are in ${settings.topic} already; sending the other ${resumed.remaining}`);
+      } catch (error) {
+        print(io.stderr, `error: cannot read what ${settings.topic} holds of this run: ${(error as Error).message}`);
+        await sink.close().catch(() => undefined);
+        return EXIT_FAILED;
+      }
+    }
   }
 
   let batchSize: number;
@@ -119,10 +137,10 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
   }
   let lastErrorPrintedAt = Number.NEGATIVE_INFINITY;
   const activeRunner = new GeneratorRunner({
-    source: simulation,
+    source,
     pacer: new RatePacer(args.rate),
     publish: (batch) => sink.publish(batch),
-    count: args.count,
+    count,
     durationMs: args.durationMs,
     maxBatchSize: batchSize,
     onPublishError: (error) => {
@@ -145,7 +163,7 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
     (line) => {
       if (!brokenPipe) print(io.stderr, line);
     },
-    { count: args.count, durationMs: args.durationMs },
+    { count, durationMs: args.durationMs },
     clock,
     options.progressIntervalMs,
   );
@@ -177,6 +195,11 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
 async function connectKafkaSink(settings: KafkaSinkSettings): Promise<MessageSink> {
   const { KafkaSink } = await import('./kafka-sink');
   return KafkaSink.connect(settings);
+}
+
+async function readStoredRunOnKafka(settings: KafkaSinkSettings, runId: string, log: (line: string) => void): Promise<StoredRun> {
+  const { readStoredRun } = await import('./stored-run-reader');
+  return readStoredRun(settings, runId, log);
 }
 
 /** GENERATOR_BATCH_SIZE, as in the app: messages per produce request (or per stdout write). */

@@ -3,6 +3,7 @@ import { CommitProgressCheck, ConsumerRunningCheck } from '@pipeline/kafka';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PlatformModule } from '@pipeline/platform';
 import { CompactionScheduler } from './ingest/compaction.scheduler';
+import { HourlyQualityScheduler } from './ingest/hourly-quality.scheduler';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { ProcessorMetrics } from './ingest/processor.metrics';
@@ -25,7 +26,7 @@ export class AppModule {
       controllers: [IngestController],
       providers: [{ provide: ProcessorConfig, useValue: config }, { provide: BrokerFacts, useValue: brokerFacts },
         { provide: ProcessorHealth, useValue: health },
-        ConsumerLagService, ProcessorMetrics, IngestService, CompactionScheduler],
+        ConsumerLagService, ProcessorMetrics, IngestService, CompactionScheduler, HourlyQualityScheduler],
     };
   }
 }

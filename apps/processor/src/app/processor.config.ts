@@ -118,6 +118,14 @@ export class ProcessorConfig extends PipelineTopicsConfig {
   @IsInt() @Min(1_000)
   COMPACTION_MAX_EVENTS_PER_FILE = 20_000;
 
+  /** How often closed hours are checked for a (new) closed-hour quality report (0: never). */
+  @IsInt() @Min(0)
+  HOURLY_QUALITY_INTERVAL_MS = 60_000;
+
+  /** How long after its end an hour stays open for late events before its closed-hour quality report is written. */
+  @IsInt() @Min(0)
+  HOURLY_QUALITY_GRACE_MS = 600_000;
+
   /** How often hourly metric tables are recomputed from the durable partials of hours that changed. */
   @IsInt() @Min(100)
   METRICS_ROLLUP_MS = 5_000;

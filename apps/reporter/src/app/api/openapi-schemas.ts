@@ -147,6 +147,12 @@ export const FUNNEL_SCHEMA: SchemaObject = {
 
 export const QUALITY_SCHEMA: SchemaObject = {
   type: 'object',
+  description:
+    "Built from each hour's quality report. Until an hour closes (its end + the processor's HOURLY_QUALITY_GRACE_MS) that " +
+    'is the roll-up of its batch reports; then the closed-hour report: dataset rules judged on the stored hour. ' +
+    'unique_event_id = duplicates refused at ingest + stored rows repeating an event_id across the hour\'s visible files; ' +
+    "freshness = seconds from the hour's newest stored event to the hour's end (max 300); hourly_volume = stored events / " +
+    'mean of the up to 24 preceding hours with data (within [0.2, 5]); event-type shares of the stored hour.',
   properties: {
     from: isoOrNull,
     to: isoOrNull,
