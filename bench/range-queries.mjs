@@ -17,10 +17,13 @@ const USAGE = `Usage: node bench/range-queries.mjs [options]
   --port P         reporter port (default 37802)
   --data-dir DIR   lake to use (default tmp/bench-ranges); with --reuse an existing one is queried as it is
   --reuse          skip the backfill when DIR already holds events
-  --out DIR        where the result goes (default bench/results)`;
+  --out DIR        where the result goes (default bench/results)
+  --label TEXT     appended to the result's file name (e.g. before, after)
+  --reporter-bundle FILE  run this reporter build (e.g. a copy of an older dist/apps/reporter/main.js) instead
+                   of building the current sources`;
 
 function parseArgs(argv) {
-  const args = { count: 2_400_000, requests: 200, port: 37_802, dataDir: 'tmp/bench-ranges', reuse: false, out: 'bench/results' };
+  const args = { count: 2_400_000, requests: 200, port: 37_802, dataDir: 'tmp/bench-ranges', reuse: false, out: 'bench/results', label: '', reporterBundle: '' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i];
@@ -29,6 +32,8 @@ function parseArgs(argv) {
     else if (flag === '--port') args.port = Number(next());
     else if (flag === '--data-dir') args.dataDir = next();
     else if (flag === '--reuse') args.reuse = true;
+    else if (flag === '--label') args.label = next();
+    else if (flag === '--reporter-bundle') args.reporterBundle = next();
     else if (flag === '--out') args.out = next();
     else if (flag === '--help') {
       console.log(USAGE);
@@ -92,6 +97,13 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Resident set size of the process now and its peak so far (VmRSS, VmHWM of /proc/<pid>/status), in MB. */
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: round1(kb('VmRSS') / 1024), peak: round1(kb('VmHWM') / 1024) };
+}
+
 function stats(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   return { n: sorted.length, p50: round1(percentile(sorted, 50)), p95: round1(percentile(sorted, 95)), p99: round1(percentile(sorted, 99)), max: round1(sorted[sorted.length - 1]) };
@@ -148,9 +160,9 @@ async function main() {
   const hours = readdirSync(join(dataDir, 'events'), { recursive: true }).filter((p) => String(p).endsWith('.parquet'));
   log(`lake: ${hours.length} raw files`);
 
-  run('npx', ['nx', 'build', 'reporter', '--outputStyle=static'], { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' });
+  if (!args.reporterBundle) run('npx', ['nx', 'build', 'reporter', '--outputStyle=static'], { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' });
   const baseUrl = `http://127.0.0.1:${args.port}`;
-  const reporter = spawn('node', ['dist/apps/reporter/main.js'], {
+  const reporter = spawn('node', [args.reporterBundle || 'dist/apps/reporter/main.js'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DATA_DIR: dataDir, REPORTER_PORT: String(args.port), PROCESSOR_METRICS_URL: '', KAFKA_BROKERS: '127.0.0.1:1' },
@@ -168,12 +180,14 @@ async function main() {
     results.range = { from, to, events: cold.body.events, sessions: cold.body.sessions, hours: cold.body.hours };
     results.cold = round1(cold.ms);
     results.coldCpu = round1(coldCpu);
+    results.rssAfterCold = rssMb(reporter.pid);
     log(`cold: ${results.cold} ms for ${cold.body.events} events in [${from}, ${to})`);
 
     const warm = [];
     let cpuBefore = cpuMs(reporter.pid);
     for (let i = 0; i < args.requests; i++) warm.push((await timedGet(url)).ms);
     results.warm = { ...stats(warm), cpuMsPerRequest: round1((cpuMs(reporter.pid) - cpuBefore) / args.requests) };
+    results.warm.rss = rssMb(reporter.pid);
     log(`warm (no file changed): ${JSON.stringify(results.warm)}`);
 
     // Live: a new file lands in the newest hour before every request, as the processor's flushes add them.
@@ -185,6 +199,7 @@ async function main() {
       live.push((await timedGet(url)).ms);
     }
     results.liveHourChanged = { ...stats(live), cpuMsPerRequest: round1((cpuMs(reporter.pid) - cpuBefore) / live.length) };
+    results.liveHourChanged.rss = rssMb(reporter.pid);
     log(`a file added to the newest hour before each request: ${JSON.stringify(results.liveHourChanged)}`);
     removeAddedFiles(dataDir, lastHour);
 
@@ -196,6 +211,7 @@ async function main() {
       rewritten.push((await timedGet(url)).ms);
     }
     results.hourRewritten = { ...stats(rewritten), cpuMsPerRequest: round1((cpuMs(reporter.pid) - cpuBefore) / rewritten.length) };
+    results.hourRewritten.rss = rssMb(reporter.pid);
     log(`a file of the newest hour rewritten before each request: ${JSON.stringify(results.hourRewritten)}`);
 
     // Mid-hour bounds: the first and last hours are partial windows (their own digests).
@@ -206,12 +222,14 @@ async function main() {
     results.midHourCold = round1(midCold.ms);
     results.midHourWarm = stats(mid);
     log(`mid-hour bounds: cold ${results.midHourCold} ms, warm ${JSON.stringify(results.midHourWarm)}`);
+    results.midHourWarm.rss = rssMb(reporter.pid);
     results.load = loadavg().map(round1);
     results.cpus = `${cpus().length} × ${cpus()[0]?.model ?? '?'}`;
   } finally {
     reporter.kill('SIGTERM');
     await new Promise((resolve) => reporter.on('exit', resolve));
   }
+  const mb = (r) => `${r.rss} / ${r.peak}`;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   mkdirSync(join(ROOT, args.out), { recursive: true });
   const md = [
@@ -220,19 +238,20 @@ async function main() {
     `${args.count} events backfilled over 24 hours; GET /api/summary for [${results.range.from}, ${results.range.to}) (${results.range.events} events, ${results.range.sessions} distinct sessions, ${results.range.hours} hours), sequential requests.`,
     `Machine: ${results.cpus}; load average at the end ${results.load.join(' / ')}.`,
     '',
-    'Wall-clock latency of each request, and the reporter CPU time (user + system, all threads) it cost on average.',
+    'Wall-clock latency of each request, the reporter CPU time (user + system, all threads) it cost on average, and',
+    "the reporter's resident memory (VmRSS) after the scenario and its peak so far (VmHWM).",
     '',
-    '| scenario | p50 ms | p95 ms | p99 ms | max ms | reporter CPU ms per request | requests |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    `| first request (every hour read by DuckDB) | ${results.cold} | | | | ${results.coldCpu} | 1 |`,
-    `| no file changed (digests from memory) | ${results.warm.p50} | ${results.warm.p95} | ${results.warm.p99} | ${results.warm.max} | ${results.warm.cpuMsPerRequest} | ${results.warm.n} |`,
-    `| a new file in the newest hour before each request (live) | ${results.liveHourChanged.p50} | ${results.liveHourChanged.p95} | ${results.liveHourChanged.p99} | ${results.liveHourChanged.max} | ${results.liveHourChanged.cpuMsPerRequest} | ${results.liveHourChanged.n} |`,
-    `| a file of the newest hour rewritten before each request (recovery) | ${results.hourRewritten.p50} | ${results.hourRewritten.p95} | ${results.hourRewritten.p99} | ${results.hourRewritten.max} | ${results.hourRewritten.cpuMsPerRequest} | ${results.hourRewritten.n} |`,
-    `| mid-hour bounds, first request | ${results.midHourCold} | | | | | 1 |`,
-    `| mid-hour bounds, again | ${results.midHourWarm.p50} | ${results.midHourWarm.p95} | ${results.midHourWarm.p99} | ${results.midHourWarm.max} | | ${results.midHourWarm.n} |`,
+    '| scenario | p50 ms | p95 ms | p99 ms | max ms | reporter CPU ms per request | requests | RSS MB after / peak |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| first request (every hour read by DuckDB) | ${results.cold} | | | | ${results.coldCpu} | 1 | ${mb(results.rssAfterCold)} |`,
+    `| no file changed (digests from memory) | ${results.warm.p50} | ${results.warm.p95} | ${results.warm.p99} | ${results.warm.max} | ${results.warm.cpuMsPerRequest} | ${results.warm.n} | ${mb(results.warm.rss)} |`,
+    `| a new file in the newest hour before each request (live) | ${results.liveHourChanged.p50} | ${results.liveHourChanged.p95} | ${results.liveHourChanged.p99} | ${results.liveHourChanged.max} | ${results.liveHourChanged.cpuMsPerRequest} | ${results.liveHourChanged.n} | ${mb(results.liveHourChanged.rss)} |`,
+    `| a file of the newest hour rewritten before each request (recovery) | ${results.hourRewritten.p50} | ${results.hourRewritten.p95} | ${results.hourRewritten.p99} | ${results.hourRewritten.max} | ${results.hourRewritten.cpuMsPerRequest} | ${results.hourRewritten.n} | ${mb(results.hourRewritten.rss)} |`,
+    `| mid-hour bounds, first request | ${results.midHourCold} | | | | | 1 | |`,
+    `| mid-hour bounds, again | ${results.midHourWarm.p50} | ${results.midHourWarm.p95} | ${results.midHourWarm.p99} | ${results.midHourWarm.max} | | ${results.midHourWarm.n} | ${mb(results.midHourWarm.rss)} |`,
     '',
   ].join('\n');
-  const file = join(ROOT, args.out, `${stamp}-ranges.md`);
+  const file = join(ROOT, args.out, `${stamp}-ranges${args.label ? `-${args.label}` : ''}.md`);
   writeFileSync(file, md);
   console.log(md);
   log(`written to ${file}`);

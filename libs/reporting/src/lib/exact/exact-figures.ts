@@ -4,7 +4,7 @@ import type { HourlyQualityReport } from '@pipeline/ingest';
 import { qualityOverview, shareOf, type DeviceTotal, type FunnelStep, type HourlyPoint, type ProductTotal, type Summary } from '../range-aggregation';
 import type { TimeRange } from '../time-range';
 import type { HourWindow, RangeDigests } from './exact-range-engine';
-import { ADDED_TO_CART, PURCHASED, sessionsWith, VIEWED_PRODUCT, type WindowDigest } from './window-digest';
+import { ADDED_TO_CART, PURCHASED, VIEWED_PRODUCT, type DigestTotals } from './window-digest';
 
 /**
  * The published figures of a range, from its digests. Definitions (README "Metric definitions", OpenAPI):
@@ -34,7 +34,7 @@ export interface ExactSummary extends Summary {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function eventsByTypeOf(digest: WindowDigest): Record<EventType, number> {
+function eventsByTypeOf(digest: DigestTotals): Record<EventType, number> {
   const out = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<EventType, number>;
   for (const [type, n] of digest.eventsByType) if (type in out) out[type as EventType] += n;
   return out;
@@ -42,9 +42,9 @@ function eventsByTypeOf(digest: WindowDigest): Record<EventType, number> {
 
 export function exactSummary(digests: RangeDigests, qualityReports: readonly HourlyQualityReport[]): ExactSummary {
   const { total, range } = digests;
-  const sessions = total.sessions.size;
-  const purchasingSessions = sessionsWith(total, PURCHASED);
-  const orders = total.orderIds.size;
+  const sessions = total.sessions;
+  const purchasingSessions = total.sessionsWith.get(PURCHASED) ?? 0;
+  const orders = total.orders;
   const quality = qualityOverview(qualityReports, range).overall;
   return {
     from: iso(range.fromMs),
@@ -57,7 +57,7 @@ export function exactSummary(digests: RangeDigests, qualityReports: readonly Hou
     revenueCents: total.revenueCents,
     revenue: formatCents(total.revenueCents),
     sessions,
-    users: total.users.size,
+    users: total.users,
     purchasingSessions,
     averageOrderValue: orders === 0 ? null : formatRatio(total.revenueCents, orders * 100, 2),
     conversionRate: sessions === 0 ? null : formatRatio(purchasingSessions, sessions, 4),
@@ -91,7 +91,7 @@ export function exactHourly(hours: readonly HourWindow[]): ExactHourlyPoint[] {
 }
 
 /** Best revenue first, then units, then product id (a fixed order for ties). */
-export function exactTopProducts(digest: WindowDigest, limit: number): ProductTotal[] {
+export function exactTopProducts(digest: DigestTotals, limit: number): ProductTotal[] {
   return [...digest.products.values()]
     .sort((a, b) => b.revenueCents - a.revenueCents || b.units - a.units || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
     .slice(0, limit)
@@ -108,7 +108,7 @@ export function exactTopProducts(digest: WindowDigest, limit: number): ProductTo
 }
 
 /** Every known device type (zeros included, in contract order), then any other type in the data. */
-export function exactDevices(digest: WindowDigest): DeviceTotal[] {
+export function exactDevices(digest: DigestTotals): DeviceTotal[] {
   const types = [...DEVICE_TYPES, ...[...digest.devices.keys()].filter((t) => !(DEVICE_TYPES as readonly string[]).includes(t)).sort()];
   return types.map((deviceType) => {
     const d = digest.devices.get(deviceType);
@@ -116,7 +116,7 @@ export function exactDevices(digest: WindowDigest): DeviceTotal[] {
     return {
       deviceType,
       events: d?.events ?? 0,
-      orders: d?.orderIds.size ?? 0,
+      orders: d?.orders ?? 0,
       revenueCents,
       revenue: formatCents(revenueCents),
       eventShare: shareOf(d?.events ?? 0, digest.events),
@@ -136,8 +136,8 @@ export const EXACT_FUNNEL_STAGES = [
   { stage: 'purchased', flag: PURCHASED, counts: 'distinct sessions that purchased' },
 ] as const;
 
-export function exactFunnel(digest: WindowDigest): ExactFunnelStep[] {
-  const counts = EXACT_FUNNEL_STAGES.map((s) => sessionsWith(digest, s.flag));
+export function exactFunnel(digest: DigestTotals): ExactFunnelStep[] {
+  const counts = EXACT_FUNNEL_STAGES.map((s) => digest.sessionsWith.get(s.flag) ?? 0);
   return EXACT_FUNNEL_STAGES.map((s, i) => ({
     stage: s.stage,
     counts: s.counts,

@@ -4,7 +4,7 @@ import { TtlCache } from '../ttl-cache';
 import { HOUR_MS, hourStartsOf, type TimeRange } from '../time-range';
 import type { DuckDbWindowReader, MinutePoint } from './duckdb-window-reader';
 import type { EventLake, LakeListing } from './event-lake';
-import { mergeDigests, type WindowDigest } from './window-digest';
+import { emptyDigest, mergeDigests, totalsOfUnion, type DigestTotals, type WindowDigest } from './window-digest';
 
 /** One hour of a range, clipped to the range: [fromMs, toMs) lies inside the hour starting at hourStartMs. */
 export interface HourWindow {
@@ -19,9 +19,17 @@ export interface RangeDigests {
   range: TimeRange;
   listing: LakeListing;
   hours: HourWindow[];
-  /** The hours merged: distinct ids stay distinct across hours. */
-  total: WindowDigest;
+  /** The figures of the hours together: distinct ids stay distinct across hours. */
+  total: DigestTotals;
 }
+
+/**
+ * The newest windows of a range that are counted against the kept union of the others on every new listing:
+ * a live processor adds files to the current hour, and around the turn of the hour to the one before it too.
+ */
+export const CHANGING_TAIL_WINDOWS = 2;
+
+const EMPTY_DIGEST = emptyDigest();
 
 export interface ExactRangeEngineOptions {
   /** Digests kept (one per hour window and file versions); a 31-day range needs 744. */
@@ -49,10 +57,16 @@ export class ExactRangeEngine {
    * The last digest of each window with the file versions it was made from: when a new listing only adds files
    * (what the processor does to the live hour, flush by flush), only the new files are read and merged in.
    */
-  private readonly latestByWindow = new TtlCache<{ versions: Map<string, string>; digest: Promise<WindowDigest> }>({ maxEntries: 1_500, ttlMs: 6 * HOUR_MS });
-  /** Unions of a range's hours but its last, by their windows' keys. */
-  private readonly unions = new TtlCache<Promise<WindowDigest>>({ maxEntries: 16, ttlMs: HOUR_MS });
-  /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the merge. */
+  private readonly latestByWindow = new TtlCache<{ key: string; versions: Map<string, string>; digest: Promise<WindowDigest> }>({
+    maxEntries: 1_500,
+    ttlMs: 6 * HOUR_MS,
+  });
+  /**
+   * Unions of a range's windows but its CHANGING_TAIL_WINDOWS newest, by their windows' keys. Each holds the
+   * distinct ids of up to a whole range (tens of MB for a busy day), hence few of them.
+   */
+  private readonly unions = new TtlCache<Promise<WindowDigest>>({ maxEntries: 8, ttlMs: HOUR_MS });
+  /** Whole ranges by their windows' keys: a repeated question over unchanged files skips even the counting. */
   private readonly ranges = new TtlCache<Promise<RangeDigests>>({ maxEntries: 64, ttlMs: HOUR_MS });
 
   constructor(
@@ -80,11 +94,17 @@ export class ExactRangeEngine {
     const rangeKey = createHash('sha256').update(windows.map((w) => w.key).join(',')).digest('hex');
     const cached = await this.ranges.getOrCreate(rangeKey, async () => {
       const hours = await Promise.all(windows.map(async ({ hourStartMs, fromMs, toMs, files, key }) => ({ hourStartMs, fromMs, toMs, digest: await this.windowDigest(key, files, fromMs, toMs) })));
-      // The union of every hour but the last is kept by its own key: while the newest hour changes (a live
-      // processor), only that hour is merged into the kept union.
-      const earlierKey = createHash('sha256').update(`earlier\n${windows.slice(0, -1).map((w) => w.key).join(',')}`).digest('hex');
-      const earlier = await this.unions.getOrCreate(earlierKey, async () => mergeDigests(hours.slice(0, -1).map((h) => h.digest)));
-      return { range, listing: lakeListing, hours, total: mergeDigests([earlier, hours[hours.length - 1].digest]) };
+      // The union of the windows but the newest few is built once and kept by its windows' keys. While the newest
+      // hours change (a live processor), their ids are counted against it: nothing of the size of the range is
+      // copied per request, only the changed hours are walked.
+      const stable = Math.max(0, hours.length - CHANGING_TAIL_WINDOWS);
+      const earlier =
+        stable === 0
+          ? EMPTY_DIGEST
+          : await this.unions.getOrCreate(createHash('sha256').update(`earlier\n${windows.slice(0, stable).map((w) => w.key).join(',')}`).digest('hex'), async () =>
+              mergeDigests(hours.slice(0, stable).map((h) => h.digest)),
+            );
+      return { range, listing: lakeListing, hours, total: totalsOfUnion(earlier, hours.slice(stable).map((h) => h.digest)) };
     });
     // The same files, maybe listed with other hours: answer with the caller's listing (its version is the view's).
     return { ...cached, listing: lakeListing };
@@ -102,7 +122,11 @@ export class ExactRangeEngine {
       const versions = new Map(files.map((f) => [f.key, f.version]));
       const previous = this.latestByWindow.get(windowId);
       const digest = this.digestFrom(previous, versions, files, fromMs, toMs);
-      this.latestByWindow.set(windowId, { versions, digest });
+      this.latestByWindow.set(windowId, { key, versions, digest });
+      // The window's earlier version is superseded (a live hour gets a new one per flush): keeping every version
+      // until the cache is full would hold hundreds of copies of the hour. A request still holding the old listing
+      // gets it read again.
+      if (previous && previous.key !== key) this.digests.delete(previous.key);
       return digest;
     });
   }

@@ -1,4 +1,3 @@
-import type { KeyVersion } from '@pipeline/storage';
 import { readQualityReports } from '@pipeline/ingest';
 import { qualityOverview, type DeviceTotal, type ProductTotal, type QualityOverview } from '../range-aggregation';
 import type { ReportSnapshot } from '../report-store';

@@ -148,3 +148,129 @@ export function sessionsWith(digest: WindowDigest, flag: number): number {
   for (const flags of digest.sessions.values()) if (flags & flag) n++;
   return n;
 }
+
+/** The funnel flags whose distinct sessions the range answers count. */
+export const FUNNEL_FLAGS = [VIEWED_PRODUCT, ADDED_TO_CART, PURCHASED] as const;
+
+export interface DeviceTotals {
+  events: number;
+  /** Distinct order ids bought on the device type. */
+  orders: number;
+  revenueCents: number;
+}
+
+/**
+ * The figures of a window as numbers: what a range answer reads of its merged digest. Distinct counts are exact
+ * counts of the distinct ids; the id sets themselves stay in the digests they were counted from.
+ */
+export interface DigestTotals {
+  events: number;
+  eventsByType: ReadonlyMap<string, number>;
+  sessions: number;
+  /** Distinct sessions whose flags include each of FUNNEL_FLAGS, by flag. */
+  sessionsWith: ReadonlyMap<number, number>;
+  users: number;
+  orders: number;
+  revenueCents: number;
+  units: number;
+  products: ReadonlyMap<string, Readonly<ProductDigest>>;
+  devices: ReadonlyMap<string, DeviceTotals>;
+  newestEventMs: number | null;
+}
+
+/** Digests are not changed once made, so their totals are computed once. */
+const totalsByDigest = new WeakMap<WindowDigest, DigestTotals>();
+
+/** The totals of one digest (O(its sessions) the first time, then remembered). */
+export function totalsOf(digest: WindowDigest): DigestTotals {
+  let totals = totalsByDigest.get(digest);
+  if (!totals) {
+    totals = {
+      events: digest.events,
+      eventsByType: digest.eventsByType,
+      sessions: digest.sessions.size,
+      sessionsWith: new Map(FUNNEL_FLAGS.map((flag) => [flag, sessionsWith(digest, flag)])),
+      users: digest.users.size,
+      orders: digest.orderIds.size,
+      revenueCents: digest.revenueCents,
+      units: digest.units,
+      products: digest.products,
+      devices: new Map([...digest.devices].map(([type, d]) => [type, { events: d.events, orders: d.orderIds.size, revenueCents: d.revenueCents }])),
+      newestEventMs: digest.newestEventMs,
+    };
+    totalsByDigest.set(digest, totals);
+  }
+  return totals;
+}
+
+/**
+ * The totals of the union of digests of disjoint windows, without building the union: each distinct id of a
+ * `tops` digest is looked up in `base` and in the tops before it, and only the ids none of them holds are
+ * counted (a session seen before counts for a funnel flag it only gains in a later top). Costs O(size of the
+ * tops) once the base's totals are known, whatever the size of `base`: a range whose newest hours keep
+ * changing counts them against the kept union of its other hours, which is neither copied nor changed.
+ */
+export function totalsOfUnion(base: WindowDigest, tops: readonly WindowDigest[]): DigestTotals {
+  const baseTotals = totalsOf(base);
+  let sessions = baseTotals.sessions;
+  let users = baseTotals.users;
+  let orders = baseTotals.orders;
+  const withFlag = new Map(baseTotals.sessionsWith);
+  const eventsByType = new Map(baseTotals.eventsByType);
+  const products = new Map(baseTotals.products);
+  const devices = new Map(baseTotals.devices);
+  let { events, revenueCents, units, newestEventMs } = baseTotals;
+  tops.forEach((top, i) => {
+    const before = [base, ...tops.slice(0, i)];
+    for (const [session, flags] of top.sessions) {
+      let seen = false;
+      let earlierFlags = 0;
+      for (const d of before) {
+        const f = d.sessions.get(session);
+        if (f !== undefined) {
+          seen = true;
+          earlierFlags |= f;
+        }
+      }
+      if (!seen) sessions++;
+      const gained = flags & ~earlierFlags;
+      if (gained !== 0) for (const flag of FUNNEL_FLAGS) if (gained & flag) withFlag.set(flag, (withFlag.get(flag) ?? 0) + 1);
+    }
+    for (const user of top.users) if (!before.some((d) => d.users.has(user))) users++;
+    for (const order of top.orderIds) if (!before.some((d) => d.orderIds.has(order))) orders++;
+    events += top.events;
+    revenueCents += top.revenueCents;
+    units += top.units;
+    if (top.newestEventMs !== null && (newestEventMs === null || top.newestEventMs > newestEventMs)) newestEventMs = top.newestEventMs;
+    for (const [type, n] of top.eventsByType) eventsByType.set(type, (eventsByType.get(type) ?? 0) + n);
+    for (const p of top.products.values()) {
+      const existing = products.get(p.productId);
+      products.set(
+        p.productId,
+        existing
+          ? {
+              productId: p.productId,
+              // The smallest label wins, as in productDigestOf.
+              name: p.name < existing.name ? p.name : existing.name,
+              category: p.category < existing.category ? p.category : existing.category,
+              views: existing.views + p.views,
+              addToCarts: existing.addToCarts + p.addToCarts,
+              units: existing.units + p.units,
+              revenueCents: existing.revenueCents + p.revenueCents,
+            }
+          : { ...p },
+      );
+    }
+    for (const [type, d] of top.devices) {
+      const existing = devices.get(type);
+      let newOrders = 0;
+      for (const order of d.orderIds) if (!before.some((b) => b.devices.get(type)?.orderIds.has(order))) newOrders++;
+      devices.set(type, {
+        events: (existing?.events ?? 0) + d.events,
+        orders: (existing?.orders ?? 0) + newOrders,
+        revenueCents: (existing?.revenueCents ?? 0) + d.revenueCents,
+      });
+    }
+  });
+  return { events, eventsByType, sessions, sessionsWith: withFlag, users, orders, revenueCents, units, products, devices, newestEventMs };
+}
