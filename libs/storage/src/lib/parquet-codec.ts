@@ -1,6 +1,8 @@
 import { ParquetReader, ParquetSchema, ParquetWriter, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
+import { PARQUET_COMPRESSION_METHODS } from '@dsnp/parquetjs/dist/lib/compression';
 import type { ColumnType } from '@pipeline/events';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { shredFlatRows, type ColumnValueReader } from './flat-row-shredder';
 
 export type ParquetCompressionCodec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
@@ -8,11 +10,20 @@ export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['
 
 /**
  * GZIP: parquetjs writes PLAIN values only (no dictionary pages), so snappy, which has no entropy coding, left the
- * random hex of event_id at 36 bytes and the lake at ~77 bytes per event. GZIP (zlib, native) stores the same
- * events in ~42 bytes per event for ~3 µs more CPU per event than snappyjs (pure JS); every engine reads it
+ * random hex of event_id at 36 bytes and the lake at ~77 bytes per event. GZIP (zlib, native) at level 1 stores
+ * the same events in ~47.5 bytes per event for about the CPU of snappyjs (pure JS); every engine reads it
  * (DuckDB, Spark, pyarrow, Trino). bench/README.md "Third round" has the figures.
  */
 export const DEFAULT_PARQUET_COMPRESSION: ParquetCompressionCodec = 'GZIP';
+
+/**
+ * zlib level of GZIP pages. parquetjs gzips with zlib's default (6) and has no option for it, so its GZIP deflate
+ * is replaced, once, when this module loads (the codec and the file format stay GZIP; only the effort changes).
+ * On generated events (bench/profile/gzip-levels.ts): level 1 ~47.5 bytes per event at ~13 µs of encode CPU per
+ * event, level 6 ~42.4 at ~18 µs; snappy ~77 at ~12-15 µs.
+ */
+export const PARQUET_GZIP_LEVEL = 1;
+PARQUET_COMPRESSION_METHODS['GZIP'].deflate = (value: Buffer) => gzipSync(value, { level: PARQUET_GZIP_LEVEL });
 
 export interface ParquetEncodingOptions {
   /** Default DEFAULT_PARQUET_COMPRESSION (GZIP). */
