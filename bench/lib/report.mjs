@@ -59,6 +59,9 @@ export function markdown(r, rows) {
     `# Benchmark ${r.startedAt}${r.label ? ` (${r.label})` : ''}`,
     '',
     `${fmt(r.config.count)} events; ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, broker ${r.config.brokers}; processor bundle \`${r.config.processorBundle}\` × ${r.config.instances ?? 1} instance(s) in one group, ${r.config.partitions ?? 3} partitions per topic${Object.keys(r.config.processorEnv ?? {}).length ? ` with ${JSON.stringify(r.config.processorEnv)}` : ''}.`,
+    ...(r.config.variants?.length
+      ? [`ab variants: ${r.config.variants.map((v) => `${v.name} = \`${v.bundle}\`${Object.keys(v.env).length ? ` with ${JSON.stringify(v.env)}` : ''}`).join('; ')}.`]
+      : []),
     `Load average (1/5/15 min) at start ${r.machine.loadAverageAtStart?.map((v) => v.toFixed(1)).join('/')}, at end ${r.machine.loadAverageAtEnd?.map((v) => v.toFixed(1)).join('/')}: other work on the machine shares the cores.`,
     '',
     '| measure | result | target | |',
