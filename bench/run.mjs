@@ -12,18 +12,23 @@ import { consoleTable, markdown, resultRows } from './lib/report.mjs';
 import { bytesByDataset, eventLatencies, percentiles } from './lib/storage-readback.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = ['throughput', 'latency', 'baseline'];
+const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab'];
+const DEFAULT_SCENARIOS = ['throughput', 'latency', 'baseline'];
 
 const USAGE = `Usage: npm run bench -- [options]
   --count N              events of the throughput scenario and the baseline (default 1000000)
   --latency-rate R       events/s of the latency scenario (default 1000)
   --latency-seconds S    length of the latency scenario (default 60)
-  --scenarios a,b        any of ${SCENARIOS.join(',')} (default all)
+  --scenarios a,b        any of ${SCENARIOS.join(',')} (default ${DEFAULT_SCENARIOS.join(',')})
+                         ab: one pre-filled topic drained in turn by each --variant (fresh group each), --rounds times
   --processor-bundle P   processor bundle to run (default dist/apps/processor/main.js)
   --generator-bundle P   generator CLI bundle to run (default dist/apps/generator/cli.js)
   --instances N          processor instances in one consumer group (default 1): how the processor scales out
   --partitions P         partitions of each benchmark topic (default 3)
   --processor-env K=V,.. extra processor settings, e.g. BATCH_MAX_EVENTS=10000,BATCH_MAX_MS=200
+  --variant NAME=BUNDLE[@K=V,..]  a processor build and settings for the ab scenario (repeat it), e.g.
+                         --variant base=tmp/base/main.js --variant gzip=dist/apps/processor/main.js@PARQUET_COMPRESSION=GZIP
+  --rounds R             ab: drain with every variant R times, alternating (default 2)
   --label TEXT           added to the result file names, e.g. "before"
   --out DIR              where results go (default bench/results)
   --keep-data            keep the stored files under tmp/bench/<run>
@@ -35,7 +40,9 @@ function parseArgs(argv) {
     count: 1_000_000,
     latencyRate: 1_000,
     latencySeconds: 60,
-    scenarios: SCENARIOS,
+    scenarios: DEFAULT_SCENARIOS,
+    variants: [],
+    rounds: 2,
     processorBundle: 'dist/apps/processor/main.js',
     generatorBundle: 'dist/apps/generator/cli.js',
     label: '',
@@ -68,6 +75,20 @@ function parseArgs(argv) {
         break;
       }
       case '--processor-bundle': args.processorBundle = value(); break;
+      case '--variant': {
+        const spec = value();
+        const match = /^([\w.-]+)=([^@]+)(?:@(.*))?$/.exec(spec);
+        if (!match) throw new Error(`--variant: expected NAME=BUNDLE[@K=V,..], got "${spec}"`);
+        const env = {};
+        for (const pair of match[3] ? match[3].split(',') : []) {
+          const at = pair.indexOf('=');
+          if (at < 1) throw new Error(`--variant ${match[1]}: expected KEY=VALUE, got "${pair}"`);
+          env[pair.slice(0, at)] = pair.slice(at + 1);
+        }
+        args.variants.push({ name: match[1], bundle: match[2], env });
+        break;
+      }
+      case '--rounds': args.rounds = int(); break;
       case '--instances': args.instances = int(); break;
       case '--partitions': args.partitions = int(); break;
       case '--generator-bundle': args.generatorBundle = value(); break;
@@ -118,12 +139,12 @@ class Bench {
     return topic;
   }
 
-  startProcessor(topic, name) {
+  startProcessor(topic, name, variant = { bundle: this.args.processorBundle, env: {} }) {
     const dataDir = join(this.workDir, name);
     mkdirSync(dataDir, { recursive: true });
     const processor = new ProcessorGroup(ROOT, {
       instances: this.args.instances,
-      bundle: this.args.processorBundle,
+      bundle: variant.bundle,
       brokers: this.kafka.brokers,
       topic,
       dlqTopic: `${topic}.dlq`,
@@ -132,7 +153,7 @@ class Bench {
       port: this.nextPort,
       // Kept beside the data (tmp/bench/<run>/), and kept when the data is deleted.
       logPrefix: join(this.workDir, `processor-${name}`),
-      env: { TOPIC_PARTITIONS: String(this.args.partitions), ...this.args.processorEnv },
+      env: { TOPIC_PARTITIONS: String(this.args.partitions), ...this.args.processorEnv, ...variant.env },
     });
     this.nextPort += this.args.instances;
     return { processor, dataDir };
@@ -140,12 +161,24 @@ class Bench {
 
   /** Polls /metrics until every one of `expected` messages is stored or dead-lettered; returns when that was. */
   async waitProcessed(processor, expected, progress) {
+    let previous = null;
     for (;;) {
       const m = await processor.metrics().catch(() => null);
       if (m) progress.last = m;
       if (m && m.stored + m.deadLettered >= expected) return { at: Date.now(), ...m };
       if (processor.exited()) throw new Error(`processor exited:\n${processor.output().slice(-3000)}`);
-      await sleep(100);
+      // Each /metrics answer costs the processor a few ms of CPU (prom-client renders every series): a poll every
+      // 100 ms was ~3 % of its CPU in a drain. Poll at half the predicted time to the end (50 ms..1 s), so the
+      // end is still seen within ~50 ms.
+      const now = Date.now();
+      const done = m ? m.stored + m.deadLettered : null;
+      let wait = 100;
+      if (done !== null && previous) {
+        const perMs = (done - previous.done) / (now - previous.at);
+        wait = perMs > 0 ? Math.min(1000, Math.max(50, (expected - done) / perMs / 2)) : 250;
+      }
+      if (done !== null) previous = { at: now, done };
+      await sleep(wait);
     }
   }
 
@@ -180,16 +213,19 @@ class Bench {
     return result;
   }
 
-  async processorDrain(topic, ndjson) {
+  async processorDrain(topic, ndjson, variant = undefined, name = 'drain') {
     const { count } = this.args;
-    log(`processor alone: draining ${n(count)} events from ${topic}`);
+    log(`processor alone${variant ? ` (${variant.name})` : ''}: draining ${n(count)} events from ${topic}`);
     const broker = this.brokerMonitor();
     const spawnedAt = Date.now();
-    const { processor, dataDir } = this.startProcessor(topic, 'drain');
+    const { processor, dataDir } = this.startProcessor(topic, name, variant);
     const progress = { last: null };
     const monitor = new GroupMonitor(processor.pids, { progress: () => (progress.last ? progress.last.consumed / count : null) });
     // From the first instance ready: with several, it consumes while the others join.
     const readyAt = await processor.ready();
+    // Start-up (module loading, JIT warm-up, joining the group) is a fixed cost that a 200k-event A/B would
+    // spread over few events: the drain's own CPU is counted from the moment the processor answers.
+    const cpuAtReady = monitor.cpuSecondsNow();
     const done = await withProgress(
       async () => this.describeProcessor('drain', progress.last, count, readyAt, monitor),
       this.waitProcessed(processor, count, progress),
@@ -207,11 +243,25 @@ class Bench {
       process: stats,
       broker: broker?.stop() ?? null,
       cpuSecondsPerMillion: round((stats.cpuSeconds / count) * 1e6, 1),
+      cpuSecondsPerMillionAfterStartup: round(((stats.cpuSeconds - cpuAtReady) / count) * 1e6, 1),
       storage: this.storageFigures(dataDir, done.stored, ndjson),
     };
     log(`processor alone: ${n(result.eventsPerSec)} ev/s (start-up ${result.startupMs} ms excluded), peak RSS ${stats.peakRssMb} MB, final rollup ${stopped.shutdownMs} ms`);
     this.cleanData(dataDir);
     return result;
+  }
+
+  /** Every variant drains the same pre-filled topic (a fresh group each), alternating, `rounds` times. */
+  async abDrains(ndjson) {
+    const { topic } = await this.generatorAlone();
+    const drains = [];
+    for (let round = 1; round <= this.args.rounds; round++) {
+      for (const variant of this.args.variants) {
+        const drain = await this.processorDrain(topic, ndjson, variant, `ab-${variant.name}-${round}`);
+        drains.push({ variant: variant.name, round, bundle: variant.bundle, env: variant.env, ...drain });
+      }
+    }
+    return { topic, drains };
   }
 
   async endToEnd(ndjson) {
@@ -331,7 +381,11 @@ async function main() {
     console.error(`${error.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  for (const bundle of [args.processorBundle, args.generatorBundle]) {
+  if (args.scenarios.includes('ab') && args.variants.length === 0) {
+    console.error(`the ab scenario needs at least one --variant\n\n${USAGE}`);
+    process.exit(2);
+  }
+  for (const bundle of [args.processorBundle, args.generatorBundle, ...args.variants.map((v) => v.bundle)]) {
     if (!existsSync(join(ROOT, bundle))) {
       console.error(`${bundle} is missing. Build first: NX_DAEMON=false npx nx run-many -t build -p generator processor`);
       process.exit(1);
@@ -358,6 +412,7 @@ async function main() {
       const endToEnd = await bench.endToEnd(ndjson);
       results.throughput = { generatorAlone, processorDrain, endToEnd, storage: endToEnd.storage };
     }
+    if (args.scenarios.includes('ab')) results.ab = await bench.abDrains(ndjson);
     if (args.scenarios.includes('latency')) results.latency = await bench.latency();
     if (args.scenarios.includes('baseline')) {
       const baseline = await bench.baseline(ndjson);

@@ -49,6 +49,11 @@ export class ProcessMonitor {
     this.samples.push({ atMs: Date.now(), progress: this.progress(), rssKb: reading.rssKb });
   }
 
+  /** CPU seconds so far (read now), e.g. at the moment the app is ready, to leave its start-up out. */
+  cpuSecondsNow() {
+    return readProcess(this.pid)?.cpuSeconds ?? this.last?.cpuSeconds ?? 0;
+  }
+
   /** Takes a last reading (call it while the process still runs to get its full CPU time) and stops. */
   stop() {
     this.sample();
@@ -89,6 +94,10 @@ export class GroupMonitor {
   get samples() {
     const latest = this.monitors.map((m) => m.samples.at(-1)).filter(Boolean);
     return latest.length ? [latest.reduce((a, b) => (a.rssKb >= b.rssKb ? a : b))] : [];
+  }
+
+  cpuSecondsNow() {
+    return this.monitors.reduce((sum, m) => sum + m.cpuSecondsNow(), 0);
   }
 
   stop() {

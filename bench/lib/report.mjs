@@ -24,8 +24,16 @@ export function resultRows(r) {
     rows.push([`peak RSS processor (drain)`, `${fmt(t.processorDrain.process.peakRssMb, 1)} MB`, `<= ${TARGETS.peakRssMb}`, check(t.processorDrain.process.peakRssMb <= TARGETS.peakRssMb)]);
     rows.push(['processor RSS at 25/50/75/100 % of drain', Object.values(t.processorDrain.process.rssAtProgressMb ?? {}).map((v) => fmt(v)).join(' / ') + ' MB', 'flat', '']);
     rows.push(['CPU s per million events, end to end', `gen ${fmt(t.endToEnd.cpuSecondsPerMillion.generator, 1)} + proc ${fmt(t.endToEnd.cpuSecondsPerMillion.processor, 1)} + broker ${fmt(t.endToEnd.cpuSecondsPerMillion.broker, 1)}`, '', '']);
-    rows.push(['CPU s per million events, processor drain', fmt(t.processorDrain.cpuSecondsPerMillion, 1), '', '']);
+    rows.push(['CPU s per million events, processor drain', `${fmt(t.processorDrain.cpuSecondsPerMillion, 1)} (after start-up: ${fmt(t.processorDrain.cpuSecondsPerMillionAfterStartup, 1)})`, '', '']);
     rows.push(['bytes per event: Parquet (events) vs NDJSON', `${fmt(t.storage.parquetBytesPerEvent, 1)} vs ${fmt(t.storage.ndjsonBytesPerEvent, 1)} (all stored files: ${fmt(t.storage.allStoredBytesPerEvent, 1)})`, '', '']);
+  }
+  for (const d of r.ab?.drains ?? []) {
+    rows.push([
+      `ab drain: ${d.variant} (round ${d.round})`,
+      `${fmt(d.eventsPerSec)} ev/s, ${fmt(d.cpuSecondsPerMillion, 1)} CPU s/M (${fmt(d.cpuSecondsPerMillionAfterStartup, 1)} after start-up), ${fmt(d.storage.parquetBytesPerEvent, 1)} B/event Parquet, peak RSS ${fmt(d.process.peakRssMb, 0)} MB`,
+      '',
+      '',
+    ]);
   }
   const l = r.latency;
   if (l?.percentilesMs) {
@@ -51,6 +59,9 @@ export function markdown(r, rows) {
     `# Benchmark ${r.startedAt}${r.label ? ` (${r.label})` : ''}`,
     '',
     `${fmt(r.config.count)} events; ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, broker ${r.config.brokers}; processor bundle \`${r.config.processorBundle}\` × ${r.config.instances ?? 1} instance(s) in one group, ${r.config.partitions ?? 3} partitions per topic${Object.keys(r.config.processorEnv ?? {}).length ? ` with ${JSON.stringify(r.config.processorEnv)}` : ''}.`,
+    ...(r.config.variants?.length
+      ? [`ab variants: ${r.config.variants.map((v) => `${v.name} = \`${v.bundle}\`${Object.keys(v.env).length ? ` with ${JSON.stringify(v.env)}` : ''}`).join('; ')}.`]
+      : []),
     `Load average (1/5/15 min) at start ${r.machine.loadAverageAtStart?.map((v) => v.toFixed(1)).join('/')}, at end ${r.machine.loadAverageAtEnd?.map((v) => v.toFixed(1)).join('/')}: other work on the machine shares the cores.`,
     '',
     '| measure | result | target | |',

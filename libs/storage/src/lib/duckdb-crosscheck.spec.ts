@@ -27,13 +27,14 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
   let instance: DuckDBInstance;
   let db: DuckDBConnection;
   let rawGlob: string;
+  let rawFiles: string;
 
   const query = async (sql: string): Promise<Row[]> => (await db.runAndReadAll(sql)).getRowObjectsJson() as Row[];
 
   beforeAll(async () => {
     temp = makeTempDir('duckdb');
     backend = new LocalFileSystemBackend(temp.dir);
-    const sink = new PartitionedEventSink(backend, { compression: 'SNAPPY', rowGroupSize: 200 });
+    const sink = new PartitionedEventSink(backend, { rowGroupSize: 200 }); // default codec (GZIP); the compacted hour is SNAPPY
     const rollup = new MetricsRollup(backend);
     // Like Kafka: events keyed by session go to one partition, each partition has its own offsets.
     const byPartition: ShopEvent[][] = Array.from({ length: PARTITIONS }, () => []);
@@ -56,7 +57,8 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
     // the visible files only, as every reader must.
     await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 200 } });
     const files = (await listVisibleEventFilesInRange(backend)).map((key) => `'${backend.pathOf(key)}'`);
-    rawGlob = `read_parquet([${files.join(', ')}], hive_partitioning=true)`;
+    rawFiles = `[${files.join(', ')}]`;
+    rawGlob = `read_parquet(${rawFiles}, hive_partitioning=true)`;
     instance = await DuckDBInstance.create(':memory:');
     db = await instance.connect();
     await db.run(`CREATE VIEW raw AS SELECT *, date_trunc('hour', event_time) AS event_hour FROM ${rawGlob}`);
@@ -80,6 +82,17 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
     const expected = new Map(EVENTS.map((e) => [e.event_id, String(Date.parse(e.event_time))]));
     expect(times).toHaveLength(3000);
     for (const row of times) expect(row['ms']).toBe(expected.get(String(row['event_id'])));
+  });
+
+  it('reads both codecs: the sink writes GZIP by default, the compacted hour here is SNAPPY', async () => {
+    const codecs = await query(`
+      SELECT regexp_extract(file_name, 'hour=(\\d+)', 1) AS hour, list(DISTINCT compression ORDER BY compression) AS codecs
+      FROM parquet_metadata(${rawFiles})
+      GROUP BY ALL ORDER BY hour`);
+    expect(codecs).toEqual([
+      { hour: '10', codecs: ['SNAPPY'] },
+      { hour: '11', codecs: ['GZIP'] },
+    ]);
   });
 
   it('exposes the Hive partition columns and the declared column types', async () => {

@@ -2,7 +2,8 @@ import { EVENT_COLUMNS, samplePageView, samplePurchase, toEventRow } from '@pipe
 import { ParquetReader } from '@dsnp/parquetjs';
 import { encodeEventsParquet, readEventRows, readShopEvents } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
-import { decodeParquet, encodeParquet, parquetSchemaFor } from './parquet-codec';
+import { PARQUET_COMPRESSION_METHODS } from '@dsnp/parquetjs/dist/lib/compression';
+import { decodeParquet, DEFAULT_PARQUET_COMPRESSION, encodeParquet, PARQUET_GZIP_LEVEL, parquetSchemaFor } from './parquet-codec';
 import { shopEventFromRow } from './shop-event-from-row';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -43,6 +44,17 @@ describe('event Parquet files', () => {
     const plain = await size('UNCOMPRESSED');
     expect(await size('SNAPPY')).toBeLessThan(plain);
     expect(await size('GZIP')).toBeLessThan(plain);
+  });
+
+  it('gzips pages at PARQUET_GZIP_LEVEL (1: the gzip header says "fastest"), and the default codec is GZIP', async () => {
+    expect(PARQUET_GZIP_LEVEL).toBe(1);
+    expect(DEFAULT_PARQUET_COMPRESSION).toBe('GZIP');
+    const page = await PARQUET_COMPRESSION_METHODS['GZIP'].deflate(Buffer.from('event_id,'.repeat(1000)));
+    expect(page[8]).toBe(4); // XFL = 4: compressed with the fastest algorithm (RFC 1952)
+    const events = eventStream(500, '2026-11-27T10:00:00.000Z', 1);
+    const reader = await ParquetReader.openBuffer(await encodeEventsParquet(events));
+    expect(reader.metadata?.row_groups[0].columns[0].meta_data?.codec).toBe(2); // GZIP
+    await reader.close();
   });
 
   it('reads rows and ShopEvents back through a backend', async () => {

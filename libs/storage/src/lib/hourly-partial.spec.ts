@@ -10,6 +10,7 @@ import {
   parsePartial,
   serializePartial,
   sessionsAtStage,
+  sessionsPerStage,
 } from './hourly-partial';
 import { hourlyMetricTables, metricTableCsv } from './metric-tables';
 import { PartitionPath } from './partition-path';
@@ -140,5 +141,14 @@ describe('hourly partials', () => {
     const merged = mergePartials([back, back]);
     expect(Object.keys(merged.sessions).sort()).toEqual(['__proto__', 'constructor']);
     expect(sessionsAtStage(merged, 'added_to_cart')).toBe(1);
+  });
+
+  it('count sessions per funnel stage in one pass exactly as stage by stage (flags OR-ed across stages)', () => {
+    const p = computePartial(HOUR, eventStream(2000, '2026-11-27T10:00:00.000Z', 1).filter((e) => e.event_time < '2026-11-27T11'));
+    const perStage = sessionsPerStage(p);
+    const byFlag = (flag: number) => Object.values(p.sessions).filter((flags) => (flags & flag) !== 0).length;
+    expect(perStage).toEqual({ viewed: byFlag(1), added_to_cart: byFlag(2), purchased: byFlag(4) });
+    expect(perStage.viewed).toBeGreaterThan(0);
+    expect(perStage.purchased).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { EVENT_KINDS, EVENT_TYPES } from '@pipeline/events';
 import { toCsv } from './csv';
-import { FUNNEL_STAGES, ordersOf, sessionsAtStage, type HourlyPartial } from './hourly-partial';
+import { FUNNEL_STAGES, ordersOf, sessionsPerStage, type FunnelStage, type HourlyPartial } from './hourly-partial';
 import { formatCents, formatRatio } from './money';
 import { encodeParquet, type ParquetColumn, type ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
@@ -138,11 +138,12 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
           revenue: formatCents(d.revenue_cents),
         })),
     ),
-    table(
-      'funnel',
-      FUNNEL_STAGES.map(({ stage }) => ({ hour: h, stage, sessions: sessionsAtStage(partial, stage) })),
-    ),
+    table('funnel', funnelRows(h, sessionsPerStage(partial))),
   ];
+}
+
+function funnelRows(hour: string, sessions: Record<FunnelStage, number>): MetricRow[] {
+  return FUNNEL_STAGES.map(({ stage }) => ({ hour, stage, sessions: sessions[stage] }));
 }
 
 export function metricTableCsv(table: MetricTable): string {

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { CommandIo } from './command-io';
 import { backfillNdjson } from '../ndjson-backfill';
-import { createStorageBackend, resolveStorageUrl } from '@pipeline/storage';
+import { createStorageBackend, DEFAULT_PARQUET_COMPRESSION, resolveStorageUrl } from '@pipeline/storage';
 
-const USAGE = `Usage: npm run backfill -- --input events.ndjson [--storage-url file://data] [--data-dir data] [--source name] [--chunk-size 20000] [--compression SNAPPY|GZIP|UNCOMPRESSED]
+const USAGE = `Usage: npm run backfill -- --input events.ndjson [--storage-url file://data] [--data-dir data] [--source name] [--chunk-size 20000] [--compression GZIP|SNAPPY|UNCOMPRESSED]
 
 Loads NDJSON events (e.g. from \`npm run generate -- --dry-run\`) into the storage (STORAGE_URL, or DATA_DIR, default
 file://data) through the processor's own validation, storage and rollup code, without Kafka. Events the lake already holds
@@ -35,7 +35,7 @@ export async function runBackfillCommand(argv: readonly string[], env: NodeJS.Pr
   }
   const input = values['input'] as string | undefined;
   const chunkSize = Number(values['chunk-size'] ?? 20_000);
-  const compression = (values['compression'] as string | undefined) ?? 'SNAPPY';
+  const compression = (values['compression'] as string | undefined) ?? DEFAULT_PARQUET_COMPRESSION;
   const problems = [
     !input && '--input is required',
     (!Number.isInteger(chunkSize) || chunkSize < 1) && '--chunk-size must be a positive integer',
