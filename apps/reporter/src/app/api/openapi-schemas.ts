@@ -191,7 +191,7 @@ export const DASHBOARD_SCHEMA: SchemaObject = {
       properties: { newestEventTime: isoOrNull, ageMs: { type: 'integer', nullable: true, description: 'Reporter clock minus the newest event time' } },
     },
     summary: SUMMARY_SCHEMA,
-    minutes: { type: 'object', description: "The range's last hour (at most), every minute", properties: { from: { type: 'string' }, to: { type: 'string' }, points: { type: 'array', items: minutePoint } } },
+    minutes: { type: 'object', description: "The range's last hour (at most), every minute. The live default view starts at its first minute with data (at least 15 minutes are shown).", properties: { from: { type: 'string' }, to: { type: 'string' }, points: { type: 'array', items: minutePoint } } },
     history: { type: 'object', description: 'The 24 hours up to the end of the range, by hour', properties: { from: { type: 'string' }, to: { type: 'string' }, points: HOURLY_SCHEMA } },
     products: { type: 'array', items: { type: 'object' } },
     devices: { type: 'array', items: { type: 'object' } },

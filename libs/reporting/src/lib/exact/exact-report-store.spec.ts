@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDbWindowReader } from './duckdb-window-reader';
 import { EventLake, localPathSource } from './event-lake';
-import { ExactReportStore, FUTURE_SKEW_MS } from './exact-report-store';
+import { ExactReportStore, FUTURE_SKEW_MS, startAtFirstData } from './exact-report-store';
 
 jest.setTimeout(60_000);
 
@@ -157,10 +157,33 @@ describe('ExactReportStore over a real lake (DuckDB reading the Parquet files)',
     const view = await store.dashboard({ range, live: true, newestEventMs: await store.newestEventMs(), isDefault: true });
     // [10:23, 11:23): 10:30, 10:59:59.999, 11:00 and 11:22; the stray of the 28th is in no range near the data.
     expect(view.summary.events).toBe(4);
-    expect(view.minutes.points).toHaveLength(60);
+    // The live view's minute chart starts at the first minute with data: 10:30 to 11:22, not the empty 10:23-10:29.
+    expect(view.minutes.from).toBe('2026-11-27T10:30:00.000Z');
+    expect(view.minutes.points).toHaveLength(53);
     expect(view.minutes.points.filter((p) => p.events > 0).map((p) => p.minute.slice(11, 16))).toEqual(['10:30', '10:59', '11:00', '11:22']);
+    // Asked for explicitly, the same range keeps every minute of its last hour.
+    const asked = await store.dashboard({ range, live: true, newestEventMs: await store.newestEventMs(), isDefault: false });
+    expect(asked.minutes.points).toHaveLength(60);
     expect(view.history.points).toHaveLength(24);
     expect(view.history.points.find((p) => p.hour === '2026-11-27T10:00:00.000Z')).toMatchObject({ events: 4, orders: 1, revenueCents: 3897 });
     expect(view.freshness).toEqual({ newestEventTime: '2026-11-27T11:22:00.000Z', ageMs: 0 });
   });
 });
+
+describe('startAtFirstData (the live minute chart)', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const hour = { fromMs: at('2026-11-27T10:23:00Z'), toMs: at('2026-11-27T11:23:00Z') };
+  const point = (iso: string) => ({ minuteMs: at(iso), events: 1, orders: 0, revenueCents: 0 });
+
+  it('starts at the first minute with data, but shows at least 15 minutes', () => {
+    expect(startAtFirstData(hour, [point('2026-11-27T10:40:00Z'), point('2026-11-27T11:00:00Z')]).fromMs).toBe(at('2026-11-27T10:40:00Z'));
+    // A pipeline started a minute ago: 15 bars, the data at the right.
+    expect(startAtFirstData(hour, [point('2026-11-27T11:22:00Z')]).fromMs).toBe(at('2026-11-27T11:08:00Z'));
+    expect(startAtFirstData(hour, []).fromMs).toBe(at('2026-11-27T11:08:00Z'));
+  });
+
+  it('never starts before the range', () => {
+    expect(startAtFirstData(hour, [point('2026-11-27T10:23:00Z')])).toEqual(hour);
+  });
+});
+

@@ -196,7 +196,7 @@ export class ExactReportStore {
       dataVersion: listing.version,
       freshness: { newestEventTime: newest === null ? null : new Date(newest).toISOString(), ageMs: newest === null ? null : Math.max(0, now - newest) },
       summary,
-      minutes: { ...isoRange(minuteRange), points: fillMinutes(minuteRange, minutes) },
+      minutes: minuteSeries(resolved.live && resolved.isDefault ? startAtFirstData(minuteRange, minutes) : minuteRange, minutes),
       history: { ...isoRange(historyRange), points: exactHourly(history.hours) },
       products: exactTopProducts(digests.total, productLimit),
       devices: exactDevices(digests.total),
@@ -208,6 +208,23 @@ export class ExactReportStore {
   close(): void {
     this.reader.close();
   }
+}
+
+/** The shortest live minute chart: a pipeline started a minute ago shows 15 bars, not one sliver in an hour. */
+export const LIVE_MINUTES_MIN_SPAN_MS = 15 * MINUTE_MS;
+
+/**
+ * The live default view's minute chart starts at its first minute with data (an hour of empty minutes before a
+ * fresh start says nothing), but spans at least LIVE_MINUTES_MIN_SPAN_MS and never more than the range.
+ */
+export function startAtFirstData(range: TimeRange, points: readonly MinutePoint[]): TimeRange {
+  const first = points.reduce((min, p) => Math.min(min, p.minuteMs), Number.POSITIVE_INFINITY);
+  const latestStart = Math.floor((range.toMs - LIVE_MINUTES_MIN_SPAN_MS) / MINUTE_MS) * MINUTE_MS;
+  return { fromMs: Math.max(range.fromMs, Math.min(first, latestStart)), toMs: range.toMs };
+}
+
+function minuteSeries(range: TimeRange, points: readonly MinutePoint[]): MinuteSeries {
+  return { ...isoRange(range), points: fillMinutes(range, points) };
 }
 
 function fillMinutes(range: TimeRange, points: readonly MinutePoint[]): MinuteSeries['points'] {
