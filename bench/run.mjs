@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --count N] : the pipeline's throughput, latency and memory, with Kafka's ProducerPerformance
 // as the yardstick, measured on the real built apps (see bench/README.md for the method).
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { measureNdjson, ProcessorGroup, runGenerator, sleep } from './lib/apps.m
 import { BenchKafka } from './lib/kafka.mjs';
 import { GroupMonitor, ProcessMonitor, round } from './lib/proc-monitor.mjs';
 import { consoleTable, markdown, resultRows } from './lib/report.mjs';
-import { bytesByDataset, eventLatencies, percentiles } from './lib/storage-readback.mjs';
+import { bytesByDataset, bytesByDatasetS3, eventLatencies, percentiles } from './lib/storage-readback.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab'];
@@ -32,6 +32,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --label TEXT           added to the result file names, e.g. "before"
   --out DIR              where results go (default bench/results)
   --keep-data            keep the stored files under tmp/bench/<run>
+  --storage file|s3      where the processor writes (default file: tmp/bench/<run>); s3: below STORAGE_URL (s3://…)
+                         on S3_ENDPOINT, e.g. the local server: npm run s3 -- start; eval "$(npm run -s s3 -- env)"
 Environment: KAFKA_BROKERS uses that cluster instead of starting tools/kafka on BENCH_KAFKA_PORT (default 29092).
 \`npm run bench\` builds the bundles first (tools/bench.sh); \`node bench/run.mjs\` alone runs what dist/ holds.`;
 
@@ -51,6 +53,7 @@ function parseArgs(argv) {
     partitions: 3,
     out: 'bench/results',
     keepData: false,
+    storage: 'file',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -102,6 +105,13 @@ function parseArgs(argv) {
         break;
       case '--out': args.out = value(); break;
       case '--keep-data': args.keepData = true; break;
+      case '--storage':
+        args.storage = value();
+        if (!['file', 's3'].includes(args.storage)) throw new Error('--storage: expected file or s3');
+        if (args.storage === 's3' && !/^s3:\/\//.test(process.env.STORAGE_URL ?? '')) {
+          throw new Error('--storage s3 needs STORAGE_URL=s3://… (and S3_ENDPOINT, keys): eval "$(npm run -s s3 -- env)"');
+        }
+        break;
       case '--help': case '-h': console.log(USAGE); process.exit(0); break;
       default: throw new Error(`unknown option ${flag}`);
     }
@@ -139,9 +149,18 @@ class Bench {
     return topic;
   }
 
-  startProcessor(topic, name, variant = { bundle: this.args.processorBundle, env: {} }) {
+  /** The lake of one scenario: a folder, or with --storage s3 a prefix of its own below STORAGE_URL. */
+  lakeOf(name) {
+    mkdirSync(this.workDir, { recursive: true }); // the processors' logs
+    if (this.args.storage === 's3') return { storageUrl: `${process.env.STORAGE_URL.replace(/\/+$/, '')}/bench-${this.runId}/${name}` };
     const dataDir = join(this.workDir, name);
     mkdirSync(dataDir, { recursive: true });
+    return { dataDir };
+  }
+
+  startProcessor(topic, name, variant = { bundle: this.args.processorBundle, env: {} }) {
+    const lake = this.lakeOf(name);
+    const dataDir = lake.dataDir ?? lake.storageUrl;
     const processor = new ProcessorGroup(ROOT, {
       instances: this.args.instances,
       bundle: variant.bundle,
@@ -153,7 +172,7 @@ class Bench {
       port: this.nextPort,
       // Kept beside the data (tmp/bench/<run>/), and kept when the data is deleted.
       logPrefix: join(this.workDir, `processor-${name}`),
-      env: { TOPIC_PARTITIONS: String(this.args.partitions), ...this.args.processorEnv, ...variant.env },
+      env: { TOPIC_PARTITIONS: String(this.args.partitions), ...(lake.storageUrl ? { STORAGE_URL: lake.storageUrl } : {}), ...this.args.processorEnv, ...variant.env },
     });
     this.nextPort += this.args.instances;
     return { processor, dataDir };
@@ -221,6 +240,7 @@ class Bench {
     const { processor, dataDir } = this.startProcessor(topic, name, variant);
     const progress = { last: null };
     const monitor = new GroupMonitor(processor.pids, { progress: () => (progress.last ? progress.last.consumed / count : null) });
+    const s3Server = this.s3ServerMonitor();
     // From the first instance ready: with several, it consumes while the others join.
     const readyAt = await processor.ready();
     // Start-up (module loading, JIT warm-up, joining the group) is a fixed cost that a 200k-event A/B would
@@ -244,8 +264,10 @@ class Bench {
       broker: broker?.stop() ?? null,
       cpuSecondsPerMillion: round((stats.cpuSeconds / count) * 1e6, 1),
       cpuSecondsPerMillionAfterStartup: round(((stats.cpuSeconds - cpuAtReady) / count) * 1e6, 1),
-      storage: this.storageFigures(dataDir, done.stored, ndjson),
+      s3Server: s3Server ? { ...s3Server.stop(), cpuSecondsPerMillion: null } : null,
+      storage: await this.storageFigures(dataDir, done.stored, ndjson),
     };
+    if (result.s3Server) result.s3Server.cpuSecondsPerMillion = round((result.s3Server.cpuSecondsDelta / count) * 1e6, 1);
     log(`processor alone: ${n(result.eventsPerSec)} ev/s (start-up ${result.startupMs} ms excluded), peak RSS ${stats.peakRssMb} MB, final rollup ${stopped.shutdownMs} ms`);
     this.cleanData(dataDir);
     return result;
@@ -302,7 +324,7 @@ class Bench {
         processor: perMillion(processes.processor.cpuSeconds),
         broker: perMillion(processes.broker?.cpuSecondsDelta),
       },
-      storage: this.storageFigures(dataDir, done.stored, ndjson),
+      storage: await this.storageFigures(dataDir, done.stored, ndjson),
     };
     log(`end to end: ${n(result.eventsPerSec)} ev/s, peak RSS generator ${processes.generator.peakRssMb} MB, processor ${procStats.peakRssMb} MB`);
     this.cleanData(dataDir);
@@ -357,8 +379,17 @@ class Bench {
     return pid ? new ProcessMonitor(pid, { intervalMs: 1_000 }) : null;
   }
 
-  storageFigures(dataDir, stored, ndjson) {
-    const bytes = bytesByDataset(dataDir);
+  /** With --storage s3 and the project's local server (tools/s3/s3.sh): its CPU, which shares the cores. */
+  s3ServerMonitor() {
+    if (this.args.storage !== 's3') return null;
+    const port = new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port || '80';
+    const pidFile = join(ROOT, '.s3', `versitygw-${port}.pid`);
+    if (!existsSync(pidFile)) return null;
+    return new ProcessMonitor(Number(readFileSync(pidFile, 'utf8').trim()), { intervalMs: 1_000 });
+  }
+
+  async storageFigures(lake, stored, ndjson) {
+    const bytes = lake.startsWith('s3://') ? await bytesByDatasetS3(lake) : bytesByDataset(lake);
     const all = Object.values(bytes).reduce((a, b) => a + b, 0);
     return {
       bytesByDataset: bytes,
@@ -369,7 +400,8 @@ class Bench {
   }
 
   cleanData(dataDir) {
-    if (!this.args.keepData) rmSync(dataDir, { recursive: true, force: true });
+    // An S3 prefix is left in the bucket (the local server's data folder is the bucket: tools/s3/s3.sh).
+    if (!this.args.keepData && !dataDir.startsWith('s3://')) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -385,6 +417,10 @@ async function main() {
     console.error(`the ab scenario needs at least one --variant\n\n${USAGE}`);
     process.exit(2);
   }
+  if (args.storage === 's3' && args.scenarios.includes('latency')) {
+    console.error('--storage s3: the latency scenario reads file times of a local lake; use --scenarios throughput');
+    process.exit(2);
+  }
   for (const bundle of [args.processorBundle, args.generatorBundle, ...args.variants.map((v) => v.bundle)]) {
     if (!existsSync(join(ROOT, bundle))) {
       console.error(`${bundle} is missing. Build first: NX_DAEMON=false npx nx run-many -t build -p generator processor`);
@@ -396,7 +432,7 @@ async function main() {
   const results = {
     startedAt,
     label: args.label,
-    config: { ...args, brokers: bench.kafka.brokers },
+    config: { ...args, brokers: bench.kafka.brokers, ...(args.storage === 's3' ? { storageUrl: process.env.STORAGE_URL, s3Endpoint: process.env.S3_ENDPOINT ?? null } : {}) },
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: loadavg() },
   };
   let failed = null;

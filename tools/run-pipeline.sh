@@ -6,6 +6,8 @@
 # Settings (environment): GENERATOR_RATE (50 here, events/s or "max"), KAFKA_BROKERS (an existing cluster: no
 # local broker), KAFKA_PORT (the local broker's port, 9092), DATA_DIR (data), HOST (127.0.0.1), the apps' ports
 # GENERATOR_PORT / PROCESSOR_PORT / REPORTER_PORT (3000 / 3001 / 3002), and every other app setting (README).
+# STORAGE=s3 puts the lake on the project's local S3 server (tools/s3/s3.sh, port S3_PORT, 9000): started here unless
+# it already runs, its STORAGE_URL / S3_ENDPOINT / keys exported to every app, stopped on exit if started here.
 # PIPELINE_SKIP_BUILD=1 runs the bundles already in dist/ (tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +22,15 @@ export GENERATOR_SEED="${GENERATOR_SEED:-$((RANDOM * 32768 + RANDOM))}"
 export DATA_DIR="${DATA_DIR:-data}"
 export HOST="${HOST:-127.0.0.1}"
 export GENERATOR_PORT="${GENERATOR_PORT:-3000}" PROCESSOR_PORT="${PROCESSOR_PORT:-3001}" REPORTER_PORT="${REPORTER_PORT:-3002}"
-# Where the lake is, for the banner: STORAGE_URL wins over DATA_DIR in every app.
-if [ -n "${STORAGE_URL:-}" ]; then data_text="$STORAGE_URL (STORAGE_URL${S3_ENDPOINT:+, S3 at $S3_ENDPOINT})"; else data_text="$DATA_DIR/ (DATA_DIR)"; fi
+
+case "${STORAGE:-file}" in
+  file | s3) ;;
+  *)
+    echo "STORAGE=$STORAGE: expected file (the default) or s3 (the project's local S3 server)" >&2
+    exit 2
+    ;;
+esac
+started_s3=false
 # The live dashboard samples the processor's dead letters and lag from its /metrics, wherever it listens.
 export PROCESSOR_METRICS_URL="${PROCESSOR_METRICS_URL:-http://127.0.0.1:$PROCESSOR_PORT/metrics}"
 
@@ -71,6 +80,7 @@ cleanup() {
   # The prefixers end when their app closes its output; give them a moment to print the last lines.
   sleep 0.2
   if $started_kafka; then bash tools/kafka/kafka.sh stop; fi
+  if $started_s3; then bash tools/s3/s3.sh stop; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -88,6 +98,23 @@ start_app() {
   pids+=($!)
   names+=("$name")
 }
+if [ "${STORAGE:-file}" = s3 ]; then
+  # After the exit trap is set, so a failure from here on stops a server started here.
+  export S3_PORT="${S3_PORT:-9000}"
+  if bash tools/s3/s3.sh status >/dev/null 2>&1; then
+    s3_note="the local S3 server on port $S3_PORT that was already running (left running on exit)"
+  else
+    started_s3=true
+    bash tools/s3/s3.sh start
+    s3_note="the local S3 server on port $S3_PORT started by npm start (stopped on exit; objects in .s3/data-$S3_PORT)"
+  fi
+  # STORAGE_URL=s3://lake, S3_ENDPOINT and the server's keys, for every app.
+  eval "$(bash tools/s3/s3.sh env)"
+fi
+# Where the lake is, for the banner: STORAGE_URL wins over DATA_DIR in every app.
+if [ -n "${STORAGE_URL:-}" ]; then data_text="$STORAGE_URL (STORAGE_URL${S3_ENDPOINT:+, S3 at $S3_ENDPOINT})"; else data_text="$DATA_DIR/ (DATA_DIR)"; fi
+if [ "${STORAGE:-file}" = s3 ]; then data_text="$data_text: $s3_note"; fi
+
 start_app processor
 start_app reporter
 start_app generator

@@ -25,6 +25,7 @@ export function resultRows(r) {
     rows.push(['processor RSS at 25/50/75/100 % of drain', Object.values(t.processorDrain.process.rssAtProgressMb ?? {}).map((v) => fmt(v)).join(' / ') + ' MB', 'flat', '']);
     rows.push(['CPU s per million events, end to end', `gen ${fmt(t.endToEnd.cpuSecondsPerMillion.generator, 1)} + proc ${fmt(t.endToEnd.cpuSecondsPerMillion.processor, 1)} + broker ${fmt(t.endToEnd.cpuSecondsPerMillion.broker, 1)}`, '', '']);
     rows.push(['CPU s per million events, processor drain', `${fmt(t.processorDrain.cpuSecondsPerMillion, 1)} (after start-up: ${fmt(t.processorDrain.cpuSecondsPerMillionAfterStartup, 1)})`, '', '']);
+    if (t.processorDrain.s3Server) rows.push(['CPU s per million events, local S3 server during the drain', fmt(t.processorDrain.s3Server.cpuSecondsPerMillion, 1), '', '']);
     rows.push(['bytes per event: Parquet (events) vs NDJSON', `${fmt(t.storage.parquetBytesPerEvent, 1)} vs ${fmt(t.storage.ndjsonBytesPerEvent, 1)} (all stored files: ${fmt(t.storage.allStoredBytesPerEvent, 1)})`, '', '']);
   }
   for (const d of r.ab?.drains ?? []) {
@@ -58,7 +59,7 @@ export function markdown(r, rows) {
   const lines = [
     `# Benchmark ${r.startedAt}${r.label ? ` (${r.label})` : ''}`,
     '',
-    `${fmt(r.config.count)} events; ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, broker ${r.config.brokers}; processor bundle \`${r.config.processorBundle}\` × ${r.config.instances ?? 1} instance(s) in one group, ${r.config.partitions ?? 3} partitions per topic${Object.keys(r.config.processorEnv ?? {}).length ? ` with ${JSON.stringify(r.config.processorEnv)}` : ''}.`,
+    `${fmt(r.config.count)} events; ${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, broker ${r.config.brokers}; processor bundle \`${r.config.processorBundle}\` × ${r.config.instances ?? 1} instance(s) in one group, ${r.config.partitions ?? 3} partitions per topic, storage ${r.config.storage === 's3' ? `s3 (${r.config.storageUrl}, ${r.config.s3Endpoint})` : 'file'}${Object.keys(r.config.processorEnv ?? {}).length ? ` with ${JSON.stringify(r.config.processorEnv)}` : ''}.`,
     ...(r.config.variants?.length
       ? [`ab variants: ${r.config.variants.map((v) => `${v.name} = \`${v.bundle}\`${Object.keys(v.env).length ? ` with ${JSON.stringify(v.env)}` : ''}`).join('; ')}.`]
       : []),

@@ -26,6 +26,26 @@ export function bytesByDataset(dataDir) {
   return sizes;
 }
 
+/** The same for a lake on S3 (STORAGE_URL=s3://bucket/prefix, S3_ENDPOINT, keys from the environment). */
+export async function bytesByDatasetS3(url) {
+  const { S3Client, paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
+  const [bucket, ...rest] = url.slice('s3://'.length).split('/');
+  const prefix = rest.filter(Boolean).join('/');
+  const client = new S3Client({ endpoint: process.env.S3_ENDPOINT || undefined, forcePathStyle: Boolean(process.env.S3_ENDPOINT), region: process.env.AWS_REGION || 'us-east-1' });
+  const sizes = {};
+  try {
+    for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix ? `${prefix}/` : '' })) {
+      for (const object of page.Contents ?? []) {
+        const dataset = object.Key.slice(prefix ? prefix.length + 1 : 0).split('/')[0];
+        sizes[dataset] = (sizes[dataset] ?? 0) + (object.Size ?? 0);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return sizes;
+}
+
 /**
  * Latency of every stored event = the moment its Parquet file got its final name - its event_time.
  * The sink writes a temp file, fsyncs it, renames it into place and fsyncs the folder; Linux sets the inode's

@@ -4,7 +4,7 @@ import { EVENTS_MAX_MESSAGE_BYTES } from '@pipeline/kafka';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { getJson, waitFor } from './support/app-process';
 import { produceWithConsoleProducer, type ConsoleRecord } from './support/console-producer';
-import { PipelineFixture } from './support/pipeline-fixture';
+import { PipelineFixture, type LakeStorage } from './support/pipeline-fixture';
 
 /** A seeded generator (mulberry32): the fuzz is the same on every run, and a failure can be replayed. */
 function seeded(seed: number) {
@@ -35,8 +35,14 @@ function withDeepExtraField(event: ShopEvent, depth: number): Buffer {
 
 const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
 
-describe('no message can stop the processor (real Kafka, poison cases and a seeded fuzz)', () => {
-  const pipeline = new PipelineFixture();
+/** Every poison case on both backends; the fuzz is shorter on S3 to keep the suite's time in bounds. */
+const VARIANTS: { storage: LakeStorage; fuzzRounds: number }[] = [
+  { storage: 'file', fuzzRounds: 60 },
+  { storage: 's3', fuzzRounds: 20 },
+];
+
+describe.each(VARIANTS)('no message can stop the processor on $storage storage (real Kafka, poison cases and a seeded fuzz)', ({ storage, fuzzRounds }) => {
+  const pipeline = new PipelineFixture(storage);
   afterAll(() => pipeline.dispose());
 
   it('stores every good event exactly once, dead-letters every bad one with a reason, and stays healthy', async () => {
@@ -95,7 +101,7 @@ describe('no message can stop the processor (real Kafka, poison cases and a seed
 
       // Seeded fuzz: random bytes, random headers, random nesting depth, sizes up to the topic's limit.
       const random = seeded(1234);
-      for (let round = 0; round < 60; round++) {
+      for (let round = 0; round < fuzzRounds; round++) {
         const headers: Record<string, string | Buffer> = {};
         for (let h = random.int(0, 4); h > 0; h--) {
           headers[`fz-${random.int(0, 999)}`] = random.next() < 0.5 ? 'v'.repeat(random.int(0, 300)) : Buffer.from(Array.from({ length: random.int(0, 64) }, () => random.int(0, 255)));
@@ -161,5 +167,7 @@ describe('no message can stop the processor (real Kafka, poison cases and a seed
     expect(healthStatuses.filter((s) => s !== 200)).toEqual([]);
     const logs = pipeline.logs('processor');
     expect(logs).not.toMatch(/Crash|crashed|restarting it/);
+    // On S3 the processor's machine keeps nothing: no local dead letters, no temp files.
+    if (storage === 's3') expect(pipeline.localFiles()).toEqual([]);
   });
 });

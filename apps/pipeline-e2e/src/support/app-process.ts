@@ -14,14 +14,16 @@ export class AppProcess {
   private output: string[] = [];
   private exited: Promise<number | null> = Promise.resolve(null);
 
+  /** `cwd`: the process's working folder (default: the workspace root), e.g. one of its own to stand for a machine. */
   constructor(
     readonly name: AppName,
     private readonly env: Record<string, string>,
+    private readonly cwd = WORKSPACE_ROOT,
   ) {}
 
   start(): this {
     const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist', 'apps', this.name, 'main.js')], {
-      cwd: WORKSPACE_ROOT,
+      cwd: this.cwd,
       env: { ...process.env, NODE_ENV: 'production', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

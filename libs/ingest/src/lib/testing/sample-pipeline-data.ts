@@ -1,6 +1,6 @@
 import { OfflineIngest } from '../offline-ingest';
 import { ClickstreamSimulation } from '@pipeline/simulation';
-import { createStorageBackend, PartitionPath } from '@pipeline/storage';
+import { createStorageBackend, PartitionPath, type StorageBackend } from '@pipeline/storage';
 
 export interface SamplePipelineDataOptions {
   /** First hour (any instant inside it works; it is floored to the hour). */
@@ -25,9 +25,10 @@ export interface SamplePipelineData {
 
 /**
  * Hours of the generator's simulation stored through the processor's own path (libs/ingest), one batch per hour,
- * each judged by the quality rules shortly after its hour ends; only Kafka is left out.
+ * each judged by the quality rules shortly after its hour ends; only Kafka is left out. `lake`: a folder, or any
+ * backend (the same options write the same lake on either).
  */
-export async function writeSamplePipelineData(dataDir: string, options: SamplePipelineDataOptions): Promise<SamplePipelineData> {
+export async function writeSamplePipelineData(lake: string | StorageBackend, options: SamplePipelineDataOptions): Promise<SamplePipelineData> {
   const first = PartitionPath.fromEventTime(options.startMs);
   const simulation = new ClickstreamSimulation({
     seed: options.seed ?? 42,
@@ -36,7 +37,7 @@ export async function writeSamplePipelineData(dataDir: string, options: SamplePi
     badRatio: options.badRatio ?? 0.01,
   });
   let judgedAt = first.endMs;
-  const ingest = new OfflineIngest({ backend: createStorageBackend(`file://${dataDir}`), source: 'sample', chunkSize: 10_000_000, now: () => judgedAt });
+  const ingest = new OfflineIngest({ backend: typeof lake === 'string' ? createStorageBackend(`file://${lake}`) : lake, source: 'sample', chunkSize: 10_000_000, now: () => judgedAt });
   const hours = Array.from({ length: options.hours }, (_, i) => PartitionPath.fromEventTime(first.startMs + i * 3_600_000));
   // A message belongs to the hour the simulated clock was in before it was drawn.
   let message = simulation.next();
