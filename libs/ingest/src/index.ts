@@ -10,3 +10,7 @@ export * from './lib/ndjson-backfill';
 export * from './lib/cli/command-io';
 export * from './lib/cli/compact-command';
 export * from './lib/cli/backfill-command';
+export * from './lib/kafka/kafka-batch';
+export * from './lib/kafka/ingest-metrics';
+export * from './lib/kafka/ingest-health';
+export * from './lib/kafka/broker-setup';

@@ -9,3 +9,5 @@ export * from './lib/dead-letter-records';
 export * from './lib/consumer-supervisor';
 export * from './lib/consumer-progress';
 export * from './lib/topic-incarnation';
+export * from './lib/batch-consumer.config';
+export * from './lib/consumer-group-lag';

@@ -3,6 +3,7 @@ export * from './lib/storage-layout';
 export * from './lib/storage-backend';
 export * from './lib/local-file-system-backend';
 export * from './lib/storage-factory';
+export * from './lib/storage-config';
 export * from './lib/s3-storage-backend';
 export * from './lib/parquet-codec';
 export * from './lib/event-parquet';

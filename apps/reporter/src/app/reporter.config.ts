@@ -1,9 +1,9 @@
 import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
 import { DEFAULT_HOST, IsListenHost, parseList } from '@pipeline/platform';
-import { IsStorageUrl } from '@pipeline/storage';
+import { StorageConfig } from '@pipeline/storage';
 
-/** Every setting of the reporter, read from the environment once at start-up. */
-export class ReporterConfig {
+/** Every setting of the reporter, read from the environment once at start-up; the lake's are StorageConfig's. */
+export class ReporterConfig extends StorageConfig {
   @IsInt() @Min(1) @Max(65535)
   REPORTER_PORT = 3002;
 
@@ -13,22 +13,6 @@ export class ReporterConfig {
 
   @IsString() @IsNotEmpty()
   KAFKA_BROKERS = '127.0.0.1:9092';
-
-  /** Where the lake is: `file://data` (default), `file:///abs/path` (see README "Configuration"). */
-  @IsStorageUrl()
-  STORAGE_URL = '';
-
-  /** Older alias: `DATA_DIR=x` means `STORAGE_URL=file://x`; ignored when STORAGE_URL is set. */
-  @IsString()
-  DATA_DIR = '';
-
-  /** For `s3://` lakes on a non-AWS store (local server, MinIO, Ceph): its URL; requests then use path-style. */
-  @IsString()
-  S3_ENDPOINT = '';
-
-  /** For `s3://` lakes: the region; empty = the AWS SDK's chain (profile), us-east-1 with S3_ENDPOINT. */
-  @IsString()
-  AWS_REGION = '';
 
   /** How often the PNG chart set (/charts/*.png) is drawn again for the default range. */
   @IsInt() @Min(1_000) @Max(86_400_000)

@@ -26,6 +26,22 @@ describe('StorageWriteHealth', () => {
     health.failed(new Error('wrapped', { cause: Object.assign(new Error('read-only'), { code: 'EROFS' }) }));
     expect(health.failure).toBe('EROFS (read-only file system): wrapped');
   });
+
+  it('notes only system errors, with the root cause probed in the lake folder, and returns a failure once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'note-'));
+    try {
+      writeFileSync(join(dir, 'file'), 'x');
+      const health = new StorageWriteHealth();
+      expect(await health.noteFailure(new Error('not a storage problem'), join(dir, 'file'))).toBeNull();
+      expect(health.check().up).toBe(true);
+      const failure = Object.assign(new Error("ENOENT: mkdir 'x'"), { code: 'ENOENT' });
+      expect(await health.noteFailure(failure, join(dir, 'file'))).toBe("ENOTDIR (a path component is not a directory): ENOENT: mkdir 'x'");
+      expect(await health.noteFailure(failure, join(dir, 'file'))).toBeNull();
+      expect(health.check().up).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('errorCode / probeWritable', () => {

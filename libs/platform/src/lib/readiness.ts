@@ -32,6 +32,18 @@ export class StorageWriteHealth implements ReadinessCheck {
     this.lastFailure = { message: code ? `${code} (${describeCode(code)}): ${message}` : message, code, at: new Date(this.now()).toISOString() };
   }
 
+  /**
+   * A failed write, noted only when it is a system error (ENOSPC, EROFS, ENOTDIR...): its root cause is probed in
+   * `localFolder` (the lake's folder; the working folder for an object store). Returns the failure when it is new
+   * (to log it once), else null.
+   */
+  async noteFailure(error: unknown, localFolder: string | null): Promise<string | null> {
+    if (!errorCode(error)) return null;
+    const before = this.failure;
+    this.failed(error, await probeWritable(localFolder ?? '.'));
+    return this.failure !== before ? this.failure : null;
+  }
+
   get failure(): string | null {
     return this.lastFailure?.message ?? null;
   }

@@ -1,70 +1,37 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { fetchGroupProgress, kafkaClientConfig } from '@pipeline/kafka';
-import { Kafka, type Admin } from 'kafkajs';
-import { ProcessorConfig, ProcessorHealth } from '../processor.config';
-import { ProcessorMetrics } from './processor.metrics';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { IngestHealth, IngestMetrics } from '@pipeline/ingest';
+import { ConsumerGroupLag, kafkaClientConfig } from '@pipeline/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import { ProcessorConfig } from '../processor.config';
 
-/**
- * Reads the group's real lag from the broker every LAG_POLL_MS: the metric and the stall check keep moving when
- * nothing is consumed (a stopped consumer used to leave `processor_consumer_lag` at its last value, often 0).
- */
+/** Reads the group's real lag from the broker every LAG_POLL_MS (ConsumerGroupLag) into the metrics and the stall check. */
 @Injectable()
-export class ConsumerLagService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(ConsumerLagService.name);
-  private readonly admin: Admin;
-  private timer: NodeJS.Timeout | null = null;
-  private connected = false;
-  private lastError: string | null = null;
+export class ConsumerLagService implements OnApplicationShutdown {
+  private readonly lag: ConsumerGroupLag;
 
   constructor(
     private readonly config: ProcessorConfig,
-    private readonly health: ProcessorHealth,
-    private readonly metrics: ProcessorMetrics,
+    health: IngestHealth,
+    metrics: IngestMetrics,
   ) {
-    this.admin = new Kafka({ ...kafkaClientConfig('processor-lag', config.brokers), retry: { retries: 0 } }).admin();
+    // Few retries and no kafkajs lines: a failed poll is reported by ConsumerGroupLag and tried again at the next one.
+    const kafka = new Kafka({ ...kafkaClientConfig('processor-lag', config.brokers), retry: { initialRetryTime: 300, retries: 2 }, logLevel: logLevel.NOTHING });
+    this.lag = new ConsumerGroupLag({
+      admin: kafka.admin(),
+      groupId: config.CONSUMER_GROUP,
+      topic: config.EVENTS_TOPIC,
+      progress: health.progress,
+      onSamples: (samples) => metrics.groupProgress(samples, health.progress.lastCommitAtMs),
+      logger: new Logger(ConsumerLagService.name),
+    });
   }
 
-  onModuleInit(): void {
-    this.schedule();
+  /** Once the consumer started: its topics exist, and Kafka answered. */
+  start(): void {
+    this.lag.start(this.config.LAG_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.connected) await this.admin.disconnect().catch(() => undefined);
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      void this.poll().finally(() => {
-        if (this.timer) this.schedule();
-      });
-    }, this.config.LAG_POLL_MS);
-    this.timer.unref();
-  }
-
-  async poll(): Promise<void> {
-    try {
-      if (!this.connected) {
-        await this.admin.connect();
-        this.connected = true;
-      }
-      const samples = await fetchGroupProgress(this.admin, this.config.CONSUMER_GROUP, this.config.EVENTS_TOPIC);
-      this.health.progress.observe(samples);
-      for (const sample of samples) {
-        const labels = { topic: sample.topic, partition: String(sample.partition) };
-        this.metrics.lag.set(labels, sample.lag);
-        if (sample.committed !== null) this.metrics.committedOffset.set(labels, Number(sample.committed));
-      }
-      const lastCommit = this.health.progress.lastCommitAtMs;
-      if (lastCommit !== null) this.metrics.lastCommitTimestamp.set(lastCommit / 1000);
-      this.lastError = null;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (message !== this.lastError) this.logger.warn(`Cannot read the group's lag: ${message}`);
-      this.lastError = message;
-      await this.admin.disconnect().catch(() => undefined);
-      this.connected = false;
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.lag.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { KafkaBatchMessage } from '@pipeline/kafka';
-import { fromKafka } from './ingest.service';
+import { DLQ_HEADERS } from '../dead-letter';
+import { fromKafka, poisonDeadLetter } from './kafka-batch';
 
 function payload(state: { running?: boolean; stale?: boolean; current?: boolean } = {}) {
   const calls: string[] = [];
@@ -32,5 +33,22 @@ describe('fromKafka', () => {
     expect(fromKafka(payload({ running: false }).message)[1].isCurrent()).toBe(false);
     expect(fromKafka(payload({ stale: true }).message)[1].isCurrent()).toBe(false);
     expect(fromKafka(payload({ current: false }).message)[1].isCurrent()).toBe(false);
+  });
+});
+
+describe('poisonDeadLetter', () => {
+  it('keeps the message as it was and says where it came from and why it failed', () => {
+    const { message, messages } = payload();
+    const poison = messages[1];
+    const record = poisonDeadLetter({ batch: message, message: poison, error: 'TypeError: boom' }, new Date('2026-01-02T03:04:05Z'));
+    expect(record.value).toBe(poison.value);
+    expect(record.headers).toMatchObject({
+      [DLQ_HEADERS.reason]: 'processing_error',
+      [DLQ_HEADERS.details]: '["TypeError: boom"]',
+      [DLQ_HEADERS.sourceTopic]: 't',
+      [DLQ_HEADERS.sourcePartition]: '2',
+      [DLQ_HEADERS.sourceOffset]: '41',
+      [DLQ_HEADERS.failedAt]: '2026-01-02T03:04:05.000Z',
+    });
   });
 });
