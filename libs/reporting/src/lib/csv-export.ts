@@ -1,6 +1,5 @@
-import { EVENT_TYPES } from '@pipeline/events';
 import { toCsv, type CsvValue } from '@pipeline/storage';
-import type { DeviceTotal, FunnelStep, HourlyPoint, ProductTotal, QualityOverview, Summary } from './range-aggregation';
+import type { DeviceTotal, FunnelStep, ProductTotal, QualityOverview } from './range-aggregation';
 
 /** A table for CSV download: snake_case headers like the stored metric tables, one row per record. */
 export interface CsvTable {
@@ -22,53 +21,6 @@ export function neutralizeFormula(value: string): string {
 export function csvText(table: CsvTable): string {
   const cell = (value: CsvValue | null): CsvValue => (value === null ? '' : typeof value === 'string' ? neutralizeFormula(value) : value);
   return toCsv(table.columns, table.rows.map((row) => row.map(cell)));
-}
-
-export function summaryCsvTable(summary: Summary): CsvTable {
-  const byType = EVENT_TYPES.map((type) => `events_${type}`);
-  return {
-    columns: [
-      'from',
-      'to',
-      'hours',
-      'events',
-      ...byType,
-      'orders',
-      'units',
-      'revenue_cents',
-      'revenue',
-      'sessions',
-      'avg_order_value',
-      'conversion_rate',
-      'quality_score',
-      'quality_checks',
-    ],
-    rows: [
-      [
-        summary.from,
-        summary.to,
-        summary.hours,
-        summary.events,
-        ...EVENT_TYPES.map((type) => summary.eventsByType[type]),
-        summary.orders,
-        summary.units,
-        summary.revenueCents,
-        summary.revenue,
-        summary.sessions,
-        summary.averageOrderValue,
-        summary.conversionRate,
-        summary.quality ? summary.quality.score.toFixed(4) : null,
-        summary.quality?.label ?? null,
-      ],
-    ],
-  };
-}
-
-export function hourlyCsvTable(points: readonly HourlyPoint[]): CsvTable {
-  return {
-    columns: ['hour', 'events', 'orders', 'sessions', 'revenue_cents', 'revenue'],
-    rows: points.map((p) => [p.hour, p.events, p.orders, p.sessions, p.revenueCents, p.revenue]),
-  };
 }
 
 export function productsCsvTable(products: readonly ProductTotal[]): CsvTable {

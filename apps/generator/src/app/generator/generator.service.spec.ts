@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Logger, ServiceUnavailableException, ValidationPipe } from '@nestjs/common';
 import type { ClientKafka } from '@nestjs/microservices';
 import { decodeEvent, HEADER_EVENT_TYPE } from '@pipeline/events';
-import { MetricsRegistry } from '@pipeline/platform';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { MetricsRegistry, StartupState } from '@pipeline/platform';
 import { Observable, of, throwError } from 'rxjs';
 import { GeneratorConfig } from '../generator.config';
 import { GeneratorMetrics } from './generator.metrics';
@@ -47,8 +48,9 @@ function setUp(env: Partial<GeneratorConfig> = {}, ensureTopics: () => Promise<u
   });
   const metrics = new GeneratorMetrics(new MetricsRegistry({ serviceName: 'generator', kafkaBrokers: [] }));
   const kafka = new RecordingKafkaClient();
-  const service = new GeneratorService(config, metrics, kafka as unknown as ClientKafka, ensureTopics);
-  return { config, metrics, kafka, service };
+  const startup = new StartupState(new HealthIndicatorService());
+  const service = new GeneratorService(config, metrics, kafka as unknown as ClientKafka, ensureTopics, startup);
+  return { config, metrics, kafka, service, startup };
 }
 
 async function producedByType(metrics: GeneratorMetrics): Promise<Record<string, number>> {
@@ -148,11 +150,11 @@ describe('GeneratorService', () => {
     await service.stop();
   });
 
-  it('serves before Kafka is reachable: start answers 503 until then, and it keeps retrying', async () => {
+  it('serves before Kafka is reachable: start and /health answer 503 until then, and it keeps retrying', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {
       let attempts = 0;
-      const { kafka, service } = setUp({ GENERATOR_AUTOSTART: true, GENERATOR_RATE: '10' }, async () => {
+      const { kafka, service, startup } = setUp({ GENERATOR_AUTOSTART: true, GENERATOR_RATE: '10' }, async () => {
         attempts++;
         if (attempts < 3) throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:19');
       });
@@ -160,12 +162,14 @@ describe('GeneratorService', () => {
       await jest.advanceTimersByTimeAsync(0);
       expect(attempts).toBe(1);
       expect(() => service.start()).toThrow(ServiceUnavailableException);
+      expect(startup.check()).toEqual({ startup: { status: 'down', message: 'topics not set up: waiting for Kafka at 127.0.0.1:9092' } });
       await jest.advanceTimersByTimeAsync(1_000); // first retry after 1 s
       expect(attempts).toBe(2);
       await jest.advanceTimersByTimeAsync(2_000); // then 2 s
       await service.ready;
       expect(attempts).toBe(3);
       expect(kafka.connected).toBe(true);
+      expect(startup.check()).toEqual({ startup: { status: 'up' } });
       expect(service.status().running).toBe(true); // GENERATOR_AUTOSTART once Kafka answered
       await service.stop();
     } finally {

@@ -18,6 +18,7 @@ import {
   type GeneratorStats,
   type Rate,
 } from '@pipeline/simulation';
+import { StartupState } from '@pipeline/platform';
 import { lastValueFrom } from 'rxjs';
 import { parseDuration } from '../../cli/generator-args';
 import { GeneratorConfig } from '../generator.config';
@@ -51,6 +52,7 @@ export class GeneratorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly metrics: GeneratorMetrics,
     @Inject(KAFKA_PRODUCER) private readonly kafka: ClientKafka,
     @Inject(ENSURE_TOPICS) private readonly ensureTopics: EnsureTopics,
+    private readonly startup: StartupState,
   ) {
     const faults = config.faultKinds;
     const unknown = faults.filter((f) => !isFaultKind(f));
@@ -84,6 +86,8 @@ export class GeneratorService implements OnApplicationBootstrap, OnApplicationSh
    * the broker is unreachable. Kafka is reached in the background, retried until it answers.
    */
   onApplicationBootstrap(): void {
+    // /health stays 503 until a start would be accepted: the topics exist and the producer is connected.
+    this.startup.starting(`topics not set up: waiting for Kafka at ${this.config.KAFKA_BROKERS}`);
     this.ready = this.connectKafka().then(() => {
       if (this.kafkaReady && this.config.GENERATOR_AUTOSTART) this.start();
     });
@@ -97,6 +101,7 @@ export class GeneratorService implements OnApplicationBootstrap, OnApplicationSh
         await this.ensureTopics();
         await this.kafka.connect();
         this.kafkaReady = true;
+        this.startup.started();
         if (failures > 0) this.logger.log(`Kafka at ${this.config.KAFKA_BROKERS} reached after ${failures} failed attempt(s)`);
         return;
       } catch (error) {
