@@ -14,3 +14,4 @@ export * from './lib/kafka/kafka-batch';
 export * from './lib/kafka/ingest-metrics';
 export * from './lib/kafka/ingest-health';
 export * from './lib/kafka/broker-setup';
+export * from './lib/kafka/kafka-ingest';

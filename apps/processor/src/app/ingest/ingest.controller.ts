@@ -17,12 +17,12 @@ export class IngestController {
   // kafkajs must see a failed batch's own error: a rebalance error makes it rejoin at once.
   @UseFilters(new BatchErrorPassthroughFilter())
   onBatch(@Payload() message: KafkaBatchMessage): Promise<void> {
-    return this.ingest.ingest(message);
+    return this.ingest.kafka.ingest(message);
   }
 
   @EventPattern(POISON_MESSAGE_PATTERN)
   @UseFilters(new BatchErrorPassthroughFilter())
   onPoison(@Payload() poison: PoisonMessage): Promise<void> {
-    return this.ingest.deadLetterPoison(poison);
+    return this.ingest.kafka.deadLetterPoison(poison);
   }
 }
