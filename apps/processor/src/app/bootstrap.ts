@@ -1,10 +1,10 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BrokerFacts, IngestHealth, setUpBroker } from '@pipeline/ingest';
-import { BatchServerKafka, batchConsumerOptions, kafkaClientConfig } from '@pipeline/kafka';
+import { BatchServerKafka, batchConsumerOptions, quietKafkaClientConfig } from '@pipeline/kafka';
 import { exitCleanlyOnSignals, loadConfig, StartupState } from '@pipeline/platform';
 import { createStorageBackend, resolveStorageUrl } from '@pipeline/storage';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { ConsumerLagService } from './ingest/consumer-lag.service';
 import { INGEST_BATCH_PATTERN, POISON_MESSAGE_PATTERN } from './ingest/ingest.controller';
@@ -35,9 +35,8 @@ export async function bootstrapProcessor(env: NodeJS.ProcessEnv = process.env): 
   const startup = app.get(StartupState);
   startup.starting(`consumer not started: waiting for Kafka at ${config.KAFKA_BROKERS}`);
   await app.listen(config.PROCESSOR_PORT, config.HOST);
-  // Few retries per attempt and no kafkajs lines: setUpBroker reports a down broker once and keeps trying.
-  const admin = new Kafka({ ...kafkaClientConfig('processor-admin', config.brokers), retry: { initialRetryTime: 300, retries: 2 }, logLevel: logLevel.NOTHING });
-  await setUpBroker(admin, config, createStorageBackend(config), brokerFacts, logger);
+  // setUpBroker reports a down broker once and keeps trying.
+  await setUpBroker(new Kafka(quietKafkaClientConfig('processor-admin', config.brokers)), config, createStorageBackend(config), brokerFacts, logger);
   await app.startAllMicroservices();
   app.get(ConsumerLagService).start();
   startup.started();

@@ -31,3 +31,11 @@ export function idempotentProducerConfig(): ProducerConfig {
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
   };
 }
+
+/**
+ * A client for calls whose failures the caller reports itself (waiting for a broker, periodic lag reads): few retries
+ * per attempt, so a down broker fails fast, and no kafkajs log lines.
+ */
+export function quietKafkaClientConfig(clientId: string, brokers: string[]): KafkaConfig {
+  return { ...kafkaClientConfig(clientId, brokers), retry: { initialRetryTime: 300, retries: 2 }, logLevel: logLevel.NOTHING };
+}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { IngestHealth, IngestMetrics } from '@pipeline/ingest';
-import { ConsumerGroupLag, kafkaClientConfig } from '@pipeline/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConsumerGroupLag, quietKafkaClientConfig } from '@pipeline/kafka';
+import { Kafka } from 'kafkajs';
 import { ProcessorConfig } from '../processor.config';
 
 /** Reads the group's real lag from the broker every LAG_POLL_MS (ConsumerGroupLag) into the metrics and the stall check. */
@@ -9,15 +9,10 @@ import { ProcessorConfig } from '../processor.config';
 export class ConsumerLagService implements OnApplicationShutdown {
   private readonly lag: ConsumerGroupLag;
 
-  constructor(
-    private readonly config: ProcessorConfig,
-    health: IngestHealth,
-    metrics: IngestMetrics,
-  ) {
-    // Few retries and no kafkajs lines: a failed poll is reported by ConsumerGroupLag and tried again at the next one.
-    const kafka = new Kafka({ ...kafkaClientConfig('processor-lag', config.brokers), retry: { initialRetryTime: 300, retries: 2 }, logLevel: logLevel.NOTHING });
+  constructor(private readonly config: ProcessorConfig, health: IngestHealth, metrics: IngestMetrics) {
     this.lag = new ConsumerGroupLag({
-      admin: kafka.admin(),
+      // A failed poll is reported by ConsumerGroupLag and tried again at the next one.
+      admin: new Kafka(quietKafkaClientConfig('processor-lag', config.brokers)).admin(),
       groupId: config.CONSUMER_GROUP,
       topic: config.EVENTS_TOPIC,
       progress: health.progress,

@@ -9,12 +9,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   readonly kafka: KafkaIngest;
 
-  constructor(
-    private readonly config: ProcessorConfig,
-    metrics: IngestMetrics,
-    facts: BrokerFacts,
-    health: IngestHealth,
-  ) {
+  constructor(private readonly config: ProcessorConfig, metrics: IngestMetrics, facts: BrokerFacts, health: IngestHealth) {
     this.kafka = new KafkaIngest({
       backend: createStorageBackend(config),
       lakeFolder: localStorageFolder(config),
