@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsString, Min } from 'class-validator';
-import { PARQUET_COMPRESSION_CODECS, type ParquetCompressionCodec, type ParquetEncodingOptions } from './parquet-codec';
+import { DEFAULT_PARQUET_COMPRESSION, PARQUET_COMPRESSION_CODECS, type ParquetCompressionCodec, type ParquetEncodingOptions } from './parquet-codec';
 import { IsStorageUrl, parseStorageUrl, resolveStorageUrl, type StorageSettings } from './storage-factory';
 
 /** What a config class mixin extends: any class with a no-argument constructor (TypeScript wants `any[]` here). */
@@ -32,7 +32,7 @@ export function withStorageSettings<TBase extends ConfigClass>(Base: TBase) {
 export function withLakeWriterSettings<TBase extends ConfigClass>(Base: TBase) {
   class WithLakeWriterSettings extends withStorageSettings(Base) {
     @IsIn([...PARQUET_COMPRESSION_CODECS])
-    PARQUET_COMPRESSION: ParquetCompressionCodec = 'SNAPPY';
+    PARQUET_COMPRESSION: ParquetCompressionCodec = DEFAULT_PARQUET_COMPRESSION;
 
     @IsInt() @Min(100)
     PARQUET_ROW_GROUP_SIZE = 10_000;
