@@ -17,6 +17,8 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# shellcheck source=../lib/background-server.sh
+source "$SCRIPT_DIR/../lib/background-server.sh"
 POM="$SCRIPT_DIR/pom.xml"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -104,26 +106,7 @@ cmd_fetch() {
   exec {lock}>&-
 }
 
-# Alive and not a zombie (an orphan may wait a moment for its reaper).
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ "$state" != Z ]]
-}
-
-# Prints the pid if the pid file points at our broker for this port; the
-# cmdline check guards against a recycled pid after a crash or reboot.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(<"$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$SERVER_PROPS" || return 1
-  echo "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+running_pid() { running_pid_of "$PID_FILE" "$SERVER_PROPS"; }
 
 # Short-lived CLI JVM: tools logging config, modest heap.
 run_tool() {
@@ -195,22 +178,7 @@ show_log_tail() {
   fi
 }
 
-# SIGTERM gives a clean shutdown (log flush, clean-shutdown marker so the next
-# start skips recovery); SIGKILL only if it hangs.
-terminate() {
-  local pid="$1" i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < KAFKA_STOP_TIMEOUT * 5; i++)); do
-    alive "$pid" || return 0
-    sleep 0.2
-  done
-  echo "kafka.sh: broker pid $pid still up after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL" >&2
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-}
+terminate() { terminate_within "$1" "$KAFKA_STOP_TIMEOUT" "kafka.sh: broker"; }
 
 # Sets jvm=(…): the broker's JVM flags (caller declares `local jvm`).
 broker_jvm_flags() {

@@ -14,6 +14,8 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# shellcheck source=../lib/background-server.sh
+source "$SCRIPT_DIR/../lib/background-server.sh"
 
 # Pinned: the stamp below makes a change here rebuild. versitygw v1.8.0 needs Go >= 1.25 to build.
 VERSITYGW_MODULE="github.com/versity/versitygw/cmd/versitygw@v1.8.0"
@@ -106,26 +108,7 @@ cmd_fetch() {
   exec {lock}>&-
 }
 
-# Alive and not a zombie (an orphan may wait a moment for its reaper).
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ "$state" != Z ]]
-}
-
-# Prints the pid if the pid file points at our server for this data dir; the cmdline check guards against a
-# recycled pid after a crash or reboot.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(<"$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$S3_DATA_DIR" || return 1
-  echo "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+running_pid() { running_pid_of "$PID_FILE" "$S3_DATA_DIR"; }
 
 # Any HTTP answer (an unsigned request gets 403) means the server is serving requests.
 http_answers() {
@@ -143,20 +126,7 @@ show_log_tail() {
   tail -n "${1:-30}" "$LOG_FILE" >&2 2>/dev/null || echo "(no log yet)" >&2
 }
 
-terminate() {
-  local pid="$1" i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < S3_STOP_TIMEOUT * 10; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-  echo "s3.sh: versitygw pid $pid still up after ${S3_STOP_TIMEOUT}s, sending SIGKILL" >&2
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-}
+terminate() { terminate_within "$1" "$S3_STOP_TIMEOUT" "s3.sh: versitygw"; }
 
 cmd_start() {
   local pid
