@@ -15,6 +15,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends maven \
  && rm -rf /var/lib/apt/lists/*
 COPY tools/kafka/pom.xml tools/kafka/kafka.sh /opt/kafka/tools/kafka/
+COPY tools/lib/background-server.sh /opt/kafka/tools/lib/
 # Maven's download cache survives rebuilds (a pom change refetches only what changed).
 RUN --mount=type=cache,target=/root/.m2 KAFKA_LIBS_DIR=/opt/kafka/libs bash /opt/kafka/tools/kafka/kafka.sh fetch
 
@@ -23,6 +24,7 @@ RUN groupadd --system kafka && useradd --system --gid kafka --home-dir /var/lib/
  && mkdir -p /var/lib/kafka && chown kafka:kafka /var/lib/kafka
 COPY --from=jars /opt/kafka/libs /opt/kafka/libs
 COPY tools/kafka/pom.xml tools/kafka/kafka.sh tools/kafka/tools-log4j2.yaml /opt/kafka/tools/kafka/
+COPY tools/lib/background-server.sh /opt/kafka/tools/lib/
 COPY docker/kafka-log4j2.yaml /opt/kafka/config/log4j2.yaml
 ENV KAFKA_HOME_DIR=/var/lib/kafka \
     KAFKA_LIBS_DIR=/opt/kafka/libs \

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { join, relative } from 'node:path';
 import { testBrokers, uniqueTopic } from '@pipeline/kafka/testing';
-import { createStorageBackend, listVisibleEventFilesInRange, parseS3Url, readEventRows, S3StorageBackend, type StorageBackend } from '@pipeline/storage';
-import { testS3Server, uniqueTestS3Url } from '@pipeline/storage/testing';
+import { createStorageBackend, listVisibleEventFilesInRange, readEventRows, S3StorageBackend, type StorageBackend } from '@pipeline/storage';
+import { downloadS3Prefix, testS3Server, uniqueTestS3Url } from '@pipeline/storage/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { AppProcess, freePort, waitForHealthy, type AppName } from './app-process';
 
@@ -72,21 +71,7 @@ export class PipelineFixture {
   async eventsOnDisk(): Promise<string> {
     if (this.storage === 'file') return this.dataDir;
     const into = mkdtempSync(join(this.dataDir, 'fetched-'));
-    const { bucket, prefix } = parseS3Url(this.storageUrl);
-    const client = new S3Client({ endpoint: testS3Server().endpoint, forcePathStyle: true, region: process.env['AWS_REGION'] || 'us-east-1' });
-    try {
-      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: `${prefix}/events/` })) {
-        for (const object of page.Contents ?? []) {
-          const key = object.Key as string;
-          const body = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray();
-          const file = join(into, key.slice(prefix.length + 1));
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, body ?? new Uint8Array(0));
-        }
-      }
-    } finally {
-      client.destroy();
-    }
+    await downloadS3Prefix(this.storageUrl, 'events/', into);
     return into;
   }
 

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ClickstreamSimulation, HEADER_INJECTED_FAULT } from '@pipeline/simulation';
-import { compactClosedHours, createStorageBackend, parseS3Url, readMetricRange, S3StorageBackend } from '@pipeline/storage';
-import { testS3Server, uniqueTestS3Url } from '@pipeline/storage/testing';
+import { compactClosedHours, createStorageBackend, readMetricRange, S3StorageBackend } from '@pipeline/storage';
+import { downloadS3Prefix, testS3Server, uniqueTestS3Url } from '@pipeline/storage/testing';
 import { backfillNdjson } from './ndjson-backfill';
 
 /**
@@ -17,28 +16,6 @@ describe('backfillNdjson into s3:// (local S3 server)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'backfill-s3-spec-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** Every object below `prefix/events/`, fetched with a plain S3 client into `into/<key below prefix>`. */
-  async function downloadEvents(url: string, into: string): Promise<string[]> {
-    const { bucket, prefix } = parseS3Url(url);
-    const client = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: process.env['AWS_REGION'] || 'us-east-1' });
-    const keys: string[] = [];
-    try {
-      for await (const page of paginateListObjectsV2({ client, pageSize: 100 }, { Bucket: bucket, Prefix: `${prefix}/events/` })) {
-        for (const object of page.Contents ?? []) {
-          const key = object.Key as string;
-          keys.push(key);
-          const body = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray();
-          const file = join(into, key.slice(prefix.length + 1));
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, body ?? new Uint8Array(0));
-        }
-      }
-    } finally {
-      client.destroy();
-    }
-    return keys;
-  }
 
   it('stores every clean event once in its hour folder, compacts 40 pieces to one file per hour, as any S3 client and DuckDB see it', async () => {
     // ~0.3 events/s of simulated time: the 3,000 events span a few hours, so the lake has several hour folders.
@@ -72,7 +49,7 @@ describe('backfillNdjson into s3:// (local S3 server)', () => {
     }
 
     const local = join(dir, 'downloaded');
-    const keys = await downloadEvents(url, local);
+    const keys = await downloadS3Prefix(url, 'events/', local);
     // An independent client sees at most 3 event files per hour (compaction deleted the small ones).
     const perHour = new Map<string, number>();
     for (const key of keys) perHour.set(key.slice(0, key.lastIndexOf('/')), (perHour.get(key.slice(0, key.lastIndexOf('/'))) ?? 0) + 1);
