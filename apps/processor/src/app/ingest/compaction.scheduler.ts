@@ -1,9 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { closedHoursCompactionTask, createStorageBackend } from '@pipeline/storage';
 import { ProcessorConfig } from '../processor.config';
-
-const COMPACTION_INTERVAL = 'compaction';
+import { RepeatingTask } from './repeating-task';
 
 /**
  * Compacts the lake's closed hours every COMPACTION_INTERVAL_MS (0: never; `npm run compact` does it by hand).
@@ -11,14 +10,12 @@ const COMPACTION_INTERVAL = 'compaction';
  * wins and the others find nothing left to do.
  */
 @Injectable()
-export class CompactionScheduler implements OnModuleInit, OnApplicationShutdown {
+export class CompactionScheduler extends RepeatingTask {
   private readonly logger = new Logger(CompactionScheduler.name);
   private readonly compact;
 
-  constructor(
-    private readonly config: ProcessorConfig,
-    private readonly scheduler: SchedulerRegistry,
-  ) {
+  constructor(config: ProcessorConfig, scheduler: SchedulerRegistry) {
+    super(scheduler, 'compaction', config.COMPACTION_INTERVAL_MS);
     this.compact = closedHoursCompactionTask(createStorageBackend(config), {
       graceMs: config.COMPACTION_GRACE_MS,
       // Inside the processor's heap: smaller output files than the CLI's default keep memory bounded.
@@ -26,18 +23,7 @@ export class CompactionScheduler implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
-  onModuleInit(): void {
-    if (this.config.COMPACTION_INTERVAL_MS === 0) return;
-    const timer = setInterval(() => void this.run(), this.config.COMPACTION_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval(COMPACTION_INTERVAL, timer);
-  }
-
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', COMPACTION_INTERVAL)) this.scheduler.deleteInterval(COMPACTION_INTERVAL);
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     try {
       const result = await this.compact();
       if (result && result.hours.length > 0) {

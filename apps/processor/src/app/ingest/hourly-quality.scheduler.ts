@@ -1,11 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { hourlyQualityPassTask } from '@pipeline/ingest';
 import { defaultRuleSet } from '@pipeline/quality';
 import { createStorageBackend } from '@pipeline/storage';
 import { ProcessorConfig } from '../processor.config';
-
-const HOURLY_QUALITY_INTERVAL = 'hourly-quality';
+import { RepeatingTask } from './repeating-task';
 
 /**
  * Every HOURLY_QUALITY_INTERVAL_MS (0: never) writes the closed-hour quality report of each hour that closed (its end +
@@ -13,26 +12,16 @@ const HOURLY_QUALITY_INTERVAL = 'hourly-quality';
  * a report is a pure function of the hour's content, so they write the same bytes.
  */
 @Injectable()
-export class HourlyQualityScheduler implements OnModuleInit, OnApplicationShutdown {
+export class HourlyQualityScheduler extends RepeatingTask {
   private readonly logger = new Logger(HourlyQualityScheduler.name);
   private readonly pass;
 
-  constructor(private readonly config: ProcessorConfig, private readonly scheduler: SchedulerRegistry) {
+  constructor(config: ProcessorConfig, scheduler: SchedulerRegistry) {
+    super(scheduler, 'hourly-quality', config.HOURLY_QUALITY_INTERVAL_MS);
     this.pass = hourlyQualityPassTask(createStorageBackend(config), { datasetRules: defaultRuleSet().dataset, graceMs: config.HOURLY_QUALITY_GRACE_MS });
   }
 
-  onModuleInit(): void {
-    if (this.config.HOURLY_QUALITY_INTERVAL_MS === 0) return;
-    const timer = setInterval(() => void this.run(), this.config.HOURLY_QUALITY_INTERVAL_MS);
-    timer.unref();
-    this.scheduler.addInterval(HOURLY_QUALITY_INTERVAL, timer);
-  }
-
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', HOURLY_QUALITY_INTERVAL)) this.scheduler.deleteInterval(HOURLY_QUALITY_INTERVAL);
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     try {
       const written = (await this.pass())?.hours.filter((h) => h.outcome === 'written') ?? [];
       if (written.length > 0) this.logger.log(`Closed-hour quality report written for ${written.map((h) => h.hour).join(', ')}`);
