@@ -7,13 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureNdjson, ProcessorGroup, runGenerator, sleep } from './lib/apps.mjs';
 import { BenchKafka } from './lib/kafka.mjs';
-import { GroupMonitor, ProcessMonitor, round } from './lib/proc-monitor.mjs';
-import { consoleTable, markdown, resultRows } from './lib/report.mjs';
+import { GroupMonitor, ProcessMonitor, readMachineCpu, round } from './lib/proc-monitor.mjs';
+import { consoleTable, markdown, resultRows, workerRows } from './lib/report.mjs';
 import { bytesByDataset, bytesByDatasetS3, eventLatencies, percentiles } from './lib/storage-readback.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab'];
-const DEFAULT_SCENARIOS = ['throughput', 'latency', 'baseline'];
+const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab', 'workers'];
+const DEFAULT_SCENARIOS = ['throughput', 'workers', 'latency', 'baseline'];
+// The workers scenario drains a topic of its own once per setting: at 1M events that would add ~5 minutes to
+// a full run on 2 cores, at 200k about 1.5.
+const WORKERS_DEFAULT_COUNT = 200_000;
+const WORKERS_DEFAULT_ENV = [{ key: 'UV_THREADPOOL_SIZE', values: ['1', '2', '4'] }];
 
 const USAGE = `Usage: npm run bench -- [options]
   --count N              events of the throughput scenario and the baseline (default 1000000)
@@ -21,6 +25,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --latency-seconds S    length of the latency scenario (default 60)
   --scenarios a,b        any of ${SCENARIOS.join(',')} (default ${DEFAULT_SCENARIOS.join(',')})
                          ab: one pre-filled topic drained in turn by each --variant (fresh group each), --rounds times
+                         workers: one pre-filled topic drained in turn at each --workers-env setting
+                         baseline: Kafka's ProducerPerformance (same count and record size) and ConsumerPerformance
+                         (on the topic the processor drained), our rates as ratios of theirs
   --processor-bundle P   processor bundle to run (default dist/apps/processor/main.js)
   --generator-bundle P   generator CLI bundle to run (default dist/apps/generator/cli.js)
   --instances N          processor instances in one consumer group (default 1): how the processor scales out
@@ -28,7 +35,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --processor-env K=V,.. extra processor settings, e.g. BATCH_MAX_EVENTS=10000,BATCH_MAX_MS=200
   --variant NAME=BUNDLE[@K=V,..]  a processor build and settings for the ab scenario (repeat it), e.g.
                          --variant base=tmp/base/main.js --variant gzip=dist/apps/processor/main.js@PARQUET_COMPRESSION=GZIP
-  --rounds R             ab: drain with every variant R times, alternating (default 2)
+  --rounds R             ab / workers: drain with every variant / setting R times, alternating (default 2 / 1)
+  --workers-env K=V1,V2  workers: a processor setting and its values, one drain per value (default
+                         ${WORKERS_DEFAULT_ENV.map((e) => `${e.key}=${e.values.join(',')}`).join(' ')}); repeated for several
+                         variables, every combination is drained
+  --workers-count N      workers: events in its topic (default the smaller of --count and ${WORKERS_DEFAULT_COUNT.toLocaleString('en-US')})
   --label TEXT           added to the result file names, e.g. "before"
   --out DIR              where results go (default bench/results)
   --keep-data            keep the stored files under tmp/bench/<run>
@@ -44,7 +55,9 @@ function parseArgs(argv) {
     latencySeconds: 60,
     scenarios: DEFAULT_SCENARIOS,
     variants: [],
-    rounds: 2,
+    rounds: null,
+    workersEnv: [],
+    workersCount: null,
     processorBundle: 'dist/apps/processor/main.js',
     generatorBundle: 'dist/apps/generator/cli.js',
     label: '',
@@ -92,6 +105,15 @@ function parseArgs(argv) {
         break;
       }
       case '--rounds': args.rounds = int(); break;
+      case '--workers-env': {
+        const spec = value();
+        const at = spec.indexOf('=');
+        const values = spec.slice(at + 1).split(',');
+        if (at < 1 || values.some((v) => v === '')) throw new Error(`--workers-env: expected KEY=VALUE[,VALUE..], got "${spec}"`);
+        args.workersEnv.push({ key: spec.slice(0, at), values });
+        break;
+      }
+      case '--workers-count': args.workersCount = int(); break;
       case '--instances': args.instances = int(); break;
       case '--partitions': args.partitions = int(); break;
       case '--generator-bundle': args.generatorBundle = value(); break;
@@ -116,7 +138,16 @@ function parseArgs(argv) {
       default: throw new Error(`unknown option ${flag}`);
     }
   }
+  if (args.workersEnv.length === 0) args.workersEnv = WORKERS_DEFAULT_ENV;
+  args.workersCount ??= Math.min(args.count, WORKERS_DEFAULT_COUNT);
   return args;
+}
+
+/** Every combination of the --workers-env values, as named processor variants of the current bundle. */
+function workerVariants(args) {
+  let settings = [{}];
+  for (const { key, values } of args.workersEnv) settings = settings.flatMap((env) => values.map((v) => ({ ...env, [key]: v })));
+  return settings.map((env) => ({ name: Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' '), bundle: args.processorBundle, env }));
 }
 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -201,9 +232,8 @@ class Bench {
     }
   }
 
-  async generatorAlone() {
-    const { count } = this.args;
-    const topic = await this.topic('gen');
+  async generatorAlone(count = this.args.count, name = 'gen') {
+    const topic = await this.topic(name);
     log(`generator alone: ${n(count)} events at max rate into ${topic}`);
     const broker = this.brokerMonitor();
     const started = Date.now();
@@ -232,8 +262,7 @@ class Bench {
     return result;
   }
 
-  async processorDrain(topic, ndjson, variant = undefined, name = 'drain') {
-    const { count } = this.args;
+  async processorDrain(topic, ndjson, variant = undefined, name = 'drain', count = this.args.count) {
     log(`processor alone${variant ? ` (${variant.name})` : ''}: draining ${n(count)} events from ${topic}`);
     const broker = this.brokerMonitor();
     const spawnedAt = Date.now();
@@ -245,14 +274,17 @@ class Bench {
     const readyAt = await processor.ready();
     // Start-up (module loading, JIT warm-up, joining the group) is a fixed cost that a 200k-event A/B would
     // spread over few events: the drain's own CPU is counted from the moment the processor answers.
-    const cpuAtReady = monitor.cpuSecondsNow();
+    const cpuAtReady = monitor.cpuNow();
+    const machineAtReady = readMachineCpu();
     const done = await withProgress(
       async () => this.describeProcessor('drain', progress.last, count, readyAt, monitor),
       this.waitProcessed(processor, count, progress),
     );
     const stats = monitor.stop();
+    const machineAtDone = readMachineCpu();
     const stopped = await processor.stop();
     const drainMs = done.at - readyAt;
+    const drainSeconds = drainMs / 1000;
     const result = {
       startupMs: readyAt - spawnedAt,
       drainMs,
@@ -263,27 +295,39 @@ class Bench {
       process: stats,
       broker: broker?.stop() ?? null,
       cpuSecondsPerMillion: round((stats.cpuSeconds / count) * 1e6, 1),
-      cpuSecondsPerMillionAfterStartup: round(((stats.cpuSeconds - cpuAtReady) / count) * 1e6, 1),
+      cpuSecondsPerMillionAfterStartup: round(((stats.cpuSeconds - cpuAtReady.cpuSeconds) / count) * 1e6, 1),
+      // Cores in use from ready to done: the processor (all its threads), its JavaScript thread alone, and the
+      // whole machine (anything running, other work included). What limits the drain is read from these.
+      cores: {
+        processor: round((stats.cpuSeconds - cpuAtReady.cpuSeconds) / drainSeconds, 2),
+        mainThread: round((stats.mainThreadCpuSeconds - cpuAtReady.mainThreadCpuSeconds) / drainSeconds, 2),
+        machineBusy: round((machineAtDone.busySeconds - machineAtReady.busySeconds) / ((machineAtDone.totalSeconds - machineAtReady.totalSeconds) / cpus().length), 2),
+        machine: cpus().length,
+      },
       s3Server: s3Server ? { ...s3Server.stop(), cpuSecondsPerMillion: null } : null,
       storage: await this.storageFigures(dataDir, done.stored, ndjson),
     };
     if (result.s3Server) result.s3Server.cpuSecondsPerMillion = round((result.s3Server.cpuSecondsDelta / count) * 1e6, 1);
-    log(`processor alone: ${n(result.eventsPerSec)} ev/s (start-up ${result.startupMs} ms excluded), peak RSS ${stats.peakRssMb} MB, final rollup ${stopped.shutdownMs} ms`);
+    log(`processor alone: ${n(result.eventsPerSec)} ev/s (start-up ${result.startupMs} ms excluded), ${result.cores.processor} cores (main thread ${result.cores.mainThread}, machine ${result.cores.machineBusy} of ${result.cores.machine} busy), peak RSS ${stats.peakRssMb} MB, final rollup ${stopped.shutdownMs} ms`);
     this.cleanData(dataDir);
     return result;
   }
 
-  /** Every variant drains the same pre-filled topic (a fresh group each), alternating, `rounds` times. */
-  async abDrains(ndjson) {
-    const { topic } = await this.generatorAlone();
+  /**
+   * Every variant drains the same pre-filled topic of `count` events (a fresh group each), alternating, `rounds`
+   * times: the ab scenario (builds) and the workers scenario (settings of one build).
+   */
+  async drainsInTurn(scenario, { variants, rounds, count }, ndjson) {
+    const { topic } = await this.generatorAlone(count, scenario);
     const drains = [];
-    for (let round = 1; round <= this.args.rounds; round++) {
-      for (const variant of this.args.variants) {
-        const drain = await this.processorDrain(topic, ndjson, variant, `ab-${variant.name}-${round}`);
+    for (let round = 1; round <= rounds; round++) {
+      for (const variant of variants) {
+        const name = `${scenario}-${variant.name.replace(/[^\w.-]+/g, '_')}-${round}`;
+        const drain = await this.processorDrain(topic, ndjson, variant, name, count);
         drains.push({ variant: variant.name, round, bundle: variant.bundle, env: variant.env, ...drain });
       }
     }
-    return { topic, drains };
+    return { topic, count, drains };
   }
 
   async endToEnd(ndjson) {
@@ -364,7 +408,17 @@ class Bench {
     log(`baseline: Kafka ProducerPerformance, ${n(count)} records of ${ndjson.meanValueBytes} B, acks=all`);
     const broker = this.brokerMonitor();
     const result = await this.kafka.producerPerformance({ topic, records: count, recordSize: ndjson.meanValueBytes, onLine: (l) => log(`  ${l}`) });
-    return { ...result, recordSize: ndjson.meanValueBytes, broker: broker?.stop() ?? null };
+    return { topic, ...result, recordSize: ndjson.meanValueBytes, broker: broker?.stop() ?? null };
+  }
+
+  /** ConsumerPerformance over a whole topic (our events, keys and headers as the processor read them). */
+  async consumerBaseline(topic) {
+    const records = await this.kafka.messageCount(topic);
+    log(`baseline: Kafka ConsumerPerformance, ${n(records)} records of ${topic}`);
+    const broker = this.brokerMonitor();
+    const result = await this.kafka.consumerPerformance({ topic, records, group: `bench-${this.runId}-consumer-perf`, onLine: (l) => log(`  ${l}`) });
+    log(`baseline: ConsumerPerformance ${n(result.fetchRecordsPerSec)} records/s once it had its partitions (${n(result.recordsPerSec)} with its group join of ${n(result.rebalanceMs)} ms)`);
+    return { topic, ...result, broker: broker?.stop() ?? null };
   }
 
   async describeProcessor(name, m, expected, since, monitor) {
@@ -448,16 +502,28 @@ async function main() {
       const endToEnd = await bench.endToEnd(ndjson);
       results.throughput = { generatorAlone, processorDrain, endToEnd, storage: endToEnd.storage };
     }
-    if (args.scenarios.includes('ab')) results.ab = await bench.abDrains(ndjson);
+    if (args.scenarios.includes('ab')) results.ab = await bench.drainsInTurn('ab', { variants: args.variants, rounds: args.rounds ?? 2, count: args.count }, ndjson);
+    if (args.scenarios.includes('workers')) {
+      results.workers = await bench.drainsInTurn('workers', { variants: workerVariants(args), rounds: args.rounds ?? 1, count: args.workersCount }, ndjson);
+    }
     if (args.scenarios.includes('latency')) results.latency = await bench.latency();
     if (args.scenarios.includes('baseline')) {
       const baseline = await bench.baseline(ndjson);
       const e2e = results.throughput?.endToEnd.eventsPerSec;
       const gen = results.throughput?.generatorAlone.eventsPerSec;
+      // The topic the processor drained (the throughput scenario's, else the workers' or ab's), so both read the
+      // same records; without a drain, the topic ProducerPerformance just wrote.
+      const drained = results.throughput?.generatorAlone.topic ?? results.workers?.topic ?? results.ab?.topic ?? null;
+      const consumer = await bench.consumerBaseline(drained ?? baseline.topic);
+      const drain = results.throughput?.processorDrain.eventsPerSec;
       results.baseline = {
         ...baseline,
         endToEndRatio: e2e ? round(e2e / baseline.recordsPerSec, 3) : null,
         generatorRatio: gen ? round(gen / baseline.recordsPerSec, 3) : null,
+        consumer: { ...consumer, ofDrainedTopic: drained !== null },
+        // Against its rate once it had its partitions: the processor's drain is timed from its /metrics answering,
+        // which is after its consumer started joining the group.
+        drainRatio: drain ? round(drain / consumer.fetchRecordsPerSec, 3) : null,
       };
     }
   } catch (error) {
@@ -478,6 +544,7 @@ async function main() {
   results.machine.loadAverageAtEnd = loadavg();
   const rows = resultRows(results);
   console.log(`\n${consoleTable([['measure', 'result', 'target', ''], ...rows])}\n`);
+  if (results.workers) console.log(`${consoleTable(workerRows(results))}\n`);
   const outDir = join(ROOT, args.out);
   mkdirSync(outDir, { recursive: true });
   const stem = join(outDir, `${bench.runId}${args.label ? `-${args.label}` : ''}`);

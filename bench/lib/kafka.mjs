@@ -1,5 +1,5 @@
 // The broker side of the benchmark: the local broker (tools/kafka/kafka.sh), fresh topics, offsets, and
-// Kafka's own ProducerPerformance as the baseline.
+// Kafka's own ProducerPerformance and ConsumerPerformance as the baseline.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,35 +58,57 @@ export class BenchKafka {
 
   /**
    * ProducerPerformance with acks=all (what our producers use), the same record count and value size.
-   * Returns its final summary line's figures.
+   * Returns its final summary line's figures. Kafka 4.4 options (--producer-props is deprecated there).
    */
-  producerPerformance({ topic, records, recordSize, onLine }) {
-    const args = [
-      join(this.root, 'tools/kafka/kafka.sh'), 'tool', 'org.apache.kafka.tools.ProducerPerformance',
-      '--topic', topic, '--num-records', String(records), '--record-size', String(recordSize), '--throughput', '-1',
-      '--producer-props', `bootstrap.servers=${this.brokers}`, 'acks=all',
-    ];
+  async producerPerformance({ topic, records, recordSize, onLine }) {
+    const lines = await this.tool('org.apache.kafka.tools.ProducerPerformance', [
+      '--bootstrap-server', this.brokers, '--topic', topic, '--num-records', String(records), '--record-size', String(recordSize),
+      '--throughput', '-1', '--command-property', 'acks=all',
+    ], onLine);
+    const last = lines.map(parseProducerPerformance).filter(Boolean).at(-1);
+    if (!last) throw new Error(`ProducerPerformance printed no summary line:\n${lines.join('\n').slice(-2000)}`);
+    return last;
+  }
+
+  /**
+   * ConsumerPerformance reading `records` messages of `topic` from the start, in a consumer group of its own
+   * (Kafka 4.x options: --num-records replaced 3.x's --messages). Its default --timeout (10 s without a record)
+   * would end a short topic early and count the wait as fetch time, so fewer records than asked is an error.
+   */
+  async consumerPerformance({ topic, records, group, onLine }) {
+    const lines = await this.tool('org.apache.kafka.tools.ConsumerPerformance', [
+      '--bootstrap-server', this.brokers, '--topic', topic, '--num-records', String(records), '--group', group,
+    ], onLine);
+    const result = parseConsumerPerformance(lines);
+    if (!result) throw new Error(`ConsumerPerformance printed no summary:\n${lines.join('\n').slice(-2000)}`);
+    if (result.records < records) throw new Error(`ConsumerPerformance read ${result.records} of ${records} records of ${topic}`);
+    return result;
+  }
+
+  /** Runs a Kafka CLI class through tools/kafka/kafka.sh; resolves with its stdout lines if it exits 0. */
+  tool(mainClass, args, onLine) {
+    const script = join(this.root, 'tools/kafka/kafka.sh');
     return new Promise((resolve, reject) => {
-      const child = spawn('bash', args, { cwd: this.root, env: { ...process.env, KAFKA_PORT: String(this.port) } });
-      let last = null;
+      const child = spawn('bash', [script, 'tool', mainClass, ...args], { cwd: this.root, env: { ...process.env, KAFKA_PORT: String(this.port) } });
+      const lines = [];
       let stderr = '';
       let partial = '';
       child.stdout.setEncoding('utf8').on('data', (text) => {
-        // Output arrives in chunks that can split a line: only whole lines are parsed.
-        const lines = (partial + text).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines.filter(Boolean)) {
+        // Output arrives in chunks that can split a line: only whole lines are kept.
+        const whole = (partial + text).split('\n');
+        partial = whole.pop() ?? '';
+        for (const line of whole.filter(Boolean)) {
           onLine?.(line);
-          const parsed = parseProducerPerformance(line);
-          if (parsed) last = parsed;
+          lines.push(line);
         }
       });
       child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
       child.on('error', reject);
       child.on('exit', (code) => {
-        if (!last && partial) last = parseProducerPerformance(partial);
-        if (code === 0 && last) resolve({ ...last, pid: child.pid });
-        else reject(new Error(`ProducerPerformance exited ${code}: ${stderr.slice(-2000)}`));
+        if (partial) lines.push(partial);
+        const name = mainClass.split('.').at(-1);
+        if (code === 0) resolve(lines);
+        else reject(new Error(`${name} exited ${code}: ${stderr.slice(-2000)}`));
       });
     });
   }
@@ -113,5 +135,41 @@ export function parseProducerPerformance(line) {
     maxLatencyMs: Number(match[5]),
     p50Ms: percentile(50),
     p99Ms: percentile(99),
+  };
+}
+
+/**
+ * ConsumerPerformance's summary: a header line of comma-separated column names, then (after any WARNING lines)
+ * one line of values. Read by column name, not position, so a column added or moved in another Kafka version
+ * does not shift the figures. Kafka 4.4:
+ *   start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+ *   fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+ *   2026-12-02 04:59:09:695, 2026-12-02 04:59:14:374, 20.0748, 4.2904, 50000, 10686.0440, 3140, 1539, 13.0441, 32488.6290
+ * MB are MiB of keys + values (headers not counted), as in ProducerPerformance. The overall rates include the
+ * group join (rebalance.time.ms); the fetch.* rates count from the moment it had its partitions.
+ * With --show-detailed-stats the header starts "time, threadId, ..." and there is no summary: null.
+ */
+export function parseConsumerPerformance(lines) {
+  const split = (line) => line.split(',').map((field) => field.trim());
+  const headerAt = lines.findIndex((line) => /^start\.time,/.test(line.trim()));
+  if (headerAt < 0) return null;
+  const header = split(lines[headerAt]);
+  const values = lines.slice(headerAt + 1).map(split).find((fields) => fields.length === header.length && /^[\d.]+$/.test(fields[header.indexOf('data.consumed.in.nMsg')] ?? ''));
+  if (!values) return null;
+  const column = (name) => {
+    const at = header.indexOf(name);
+    const value = at < 0 ? NaN : Number(values[at]);
+    if (!Number.isFinite(value)) throw new Error(`ConsumerPerformance: no number in column ${name} of "${values.join(', ')}"`);
+    return value;
+  };
+  return {
+    records: column('data.consumed.in.nMsg'),
+    mb: column('data.consumed.in.MB'),
+    recordsPerSec: column('nMsg.sec'),
+    mbPerSec: column('MB.sec'),
+    rebalanceMs: column('rebalance.time.ms'),
+    fetchMs: column('fetch.time.ms'),
+    fetchRecordsPerSec: column('fetch.nMsg.sec'),
+    fetchMbPerSec: column('fetch.MB.sec'),
   };
 }

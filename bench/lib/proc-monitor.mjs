@@ -5,22 +5,30 @@ import { readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-/** One reading, or null once the process is gone. */
+/**
+ * One reading, or null once the process is gone. `mainThreadCpuSeconds` is the CPU of the thread whose id is the
+ * pid: for Node, the JavaScript thread; the rest is V8's GC and compiler helpers and the libuv threadpool (Node 20
+ * names them all "node", so they are not told apart).
+ */
 export function readProcess(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
     return {
       rssKb: kb(status, 'VmRSS'),
       hwmKb: kb(status, 'VmHWM'),
-      cpuSeconds: ticks / CLOCK_TICKS,
+      cpuSeconds: cpuSecondsOf(`/proc/${pid}/stat`),
+      mainThreadCpuSeconds: cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`),
     };
   } catch {
     return null;
   }
+}
+
+function cpuSecondsOf(statFile) {
+  const stat = readFileSync(statFile, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime (fields 14, 15 of stat)
 }
 
 function kb(status, name) {
@@ -51,7 +59,13 @@ export class ProcessMonitor {
 
   /** CPU seconds so far (read now), e.g. at the moment the app is ready, to leave its start-up out. */
   cpuSecondsNow() {
-    return readProcess(this.pid)?.cpuSeconds ?? this.last?.cpuSeconds ?? 0;
+    return this.cpuNow().cpuSeconds;
+  }
+
+  /** CPU seconds so far of the whole process and of its main thread. */
+  cpuNow() {
+    const reading = readProcess(this.pid) ?? this.last;
+    return { cpuSeconds: reading?.cpuSeconds ?? 0, mainThreadCpuSeconds: reading?.mainThreadCpuSeconds ?? 0 };
   }
 
   /** Takes a last reading (call it while the process still runs to get its full CPU time) and stops. */
@@ -62,6 +76,7 @@ export class ProcessMonitor {
     return {
       peakRssMb: round(peakKb / 1024, 1),
       cpuSeconds: round(this.last?.cpuSeconds ?? 0, 2),
+      mainThreadCpuSeconds: round(this.last?.mainThreadCpuSeconds ?? 0, 2),
       /** CPU used while monitored (for a process that was already running, e.g. the broker). */
       cpuSecondsDelta: round((this.last?.cpuSeconds ?? 0) - (this.first?.cpuSeconds ?? 0), 2),
       rssAtProgressMb: rssAtProgress(this.samples),
@@ -97,7 +112,15 @@ export class GroupMonitor {
   }
 
   cpuSecondsNow() {
-    return this.monitors.reduce((sum, m) => sum + m.cpuSecondsNow(), 0);
+    return this.cpuNow().cpuSeconds;
+  }
+
+  cpuNow() {
+    const each = this.monitors.map((m) => m.cpuNow());
+    return {
+      cpuSeconds: each.reduce((sum, c) => sum + c.cpuSeconds, 0),
+      mainThreadCpuSeconds: each.reduce((sum, c) => sum + c.mainThreadCpuSeconds, 0),
+    };
   }
 
   stop() {
@@ -107,9 +130,21 @@ export class GroupMonitor {
     return {
       peakRssMb: largest.peakRssMb,
       cpuSeconds: round(each.reduce((s, m) => s + m.cpuSeconds, 0), 2),
+      mainThreadCpuSeconds: round(each.reduce((s, m) => s + m.mainThreadCpuSeconds, 0), 2),
       cpuSecondsDelta: round(each.reduce((s, m) => s + m.cpuSecondsDelta, 0), 2),
       rssAtProgressMb: largest.rssAtProgressMb,
       instances: each,
     };
   }
+}
+
+/**
+ * The whole machine's CPU time so far from /proc/stat (every core): busy (all but idle and iowait) and total, in
+ * seconds. Over an interval, busy / wall = cores in use by anything (other work on a shared machine included).
+ */
+export function readMachineCpu() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0); // user nice system idle iowait irq softirq steal
+  const idle = fields[3] + fields[4];
+  return { busySeconds: (total - idle) / CLOCK_TICKS, totalSeconds: total / CLOCK_TICKS };
 }

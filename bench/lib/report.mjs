@@ -25,6 +25,7 @@ export function resultRows(r) {
     rows.push(['processor RSS at 25/50/75/100 % of drain', Object.values(t.processorDrain.process.rssAtProgressMb ?? {}).map((v) => fmt(v)).join(' / ') + ' MB', 'flat', '']);
     rows.push(['CPU s per million events, end to end', `gen ${fmt(t.endToEnd.cpuSecondsPerMillion.generator, 1)} + proc ${fmt(t.endToEnd.cpuSecondsPerMillion.processor, 1)} + broker ${fmt(t.endToEnd.cpuSecondsPerMillion.broker, 1)}`, '', '']);
     rows.push(['CPU s per million events, processor drain', `${fmt(t.processorDrain.cpuSecondsPerMillion, 1)} (after start-up: ${fmt(t.processorDrain.cpuSecondsPerMillionAfterStartup, 1)})`, '', '']);
+    if (t.processorDrain.cores) rows.push(['cores in use during the drain', describeCores(t.processorDrain.cores), '', '']);
     if (t.processorDrain.s3Server) rows.push(['CPU s per million events, local S3 server during the drain', fmt(t.processorDrain.s3Server.cpuSecondsPerMillion, 1), '', '']);
     rows.push(['bytes per event: Parquet (events) vs NDJSON', `${fmt(t.storage.parquetBytesPerEvent, 1)} vs ${fmt(t.storage.ndjsonBytesPerEvent, 1)} (all stored files: ${fmt(t.storage.allStoredBytesPerEvent, 1)})`, '', '']);
   }
@@ -43,15 +44,65 @@ export function resultRows(r) {
   }
   const b = r.baseline;
   if (b) {
-    rows.push([`Kafka ProducerPerformance (${fmt(b.records)} x ${b.recordSize} B, acks=all)`, `${fmt(b.recordsPerSec)} rec/s`, '', '']);
+    rows.push([`Kafka ProducerPerformance (${fmt(b.records)} x ${b.recordSize} B, acks=all)`, `${fmt(b.recordsPerSec)} rec/s, ${fmt(b.mbPerSec, 1)} MB/s`, '', '']);
     if (b.endToEndRatio !== null) rows.push(['our end to end / ProducerPerformance', `${fmt(b.endToEndRatio * 100, 1)} %`, '', '']);
     if (b.generatorRatio !== null) rows.push(['our generator alone / ProducerPerformance', `${fmt(b.generatorRatio * 100, 1)} %`, '', '']);
+    const c = b.consumer;
+    if (c) {
+      rows.push([
+        `Kafka ConsumerPerformance (${fmt(c.records)} records of ${c.ofDrainedTopic ? 'the drained topic' : "ProducerPerformance's topic"})`,
+        `${fmt(c.fetchRecordsPerSec)} rec/s, ${fmt(c.fetchMbPerSec, 1)} MB/s once it had its partitions (${fmt(c.recordsPerSec)} rec/s, ${fmt(c.mbPerSec, 1)} MB/s with its group join of ${fmt(c.rebalanceMs)} ms)`,
+        '',
+        '',
+      ]);
+      if (b.drainRatio !== null) rows.push(['our processor drain / ConsumerPerformance', `${fmt(b.drainRatio * 100, 1)} %`, '', '']);
+    }
   }
   return rows;
 }
 
+/** "1.02 (JavaScript thread 0.95; machine 1.98 of 2 busy)": cores in use from the processor's ready to the drain's end. */
+function describeCores(c) {
+  return `processor ${fmt(c.processor, 2)} (JavaScript thread ${fmt(c.mainThread, 2)}); machine ${fmt(c.machineBusy, 2)} of ${c.machine} busy`;
+}
+
+/**
+ * What held a drain back, from where the cores went: a JavaScript thread busy >= 85 % of the drain is the limit
+ * itself (more threadpool threads or cores cannot help it); else a machine with < 0.25 core idle means the drain
+ * waited for cores (other work, the broker); else the JavaScript thread waited on I/O (fetches, fsync, the
+ * threadpool) with cores to spare.
+ */
+export function limitOf(c) {
+  if (!c) return '';
+  if (c.mainThread >= 0.85) return `JavaScript thread (${fmt(c.mainThread * 100)} % busy)`;
+  if (c.machineBusy >= c.machine - 0.25) return `the shared cores (${fmt(c.machineBusy, 2)} of ${c.machine} busy)`;
+  return `waits: JavaScript thread ${fmt(c.mainThread * 100)} % busy, ${fmt(c.machine - c.machineBusy, 2)} cores idle`;
+}
+
+/** The workers scenario as a table: one row per drain (setting and round), header first. */
+export function workerRows(r) {
+  const w = r.workers;
+  if (!w) return [];
+  const consumer = r.baseline?.consumer;
+  const rounds = Math.max(...w.drains.map((d) => d.round));
+  return [
+    ['setting', 'drain ev/s', 'CPU s/M (after start-up)', 'cores: processor', 'JS thread', 'machine busy', '/ ConsumerPerformance', 'peak RSS', 'limited by'],
+    ...w.drains.map((d) => [
+      rounds > 1 ? `${d.variant} (round ${d.round})` : d.variant,
+      fmt(d.eventsPerSec),
+      `${fmt(d.cpuSecondsPerMillion, 1)} (${fmt(d.cpuSecondsPerMillionAfterStartup, 1)})`,
+      fmt(d.cores?.processor, 2),
+      fmt(d.cores?.mainThread, 2),
+      d.cores ? `${fmt(d.cores.machineBusy, 2)} of ${d.cores.machine}` : 'n/a',
+      consumer ? `${fmt((d.eventsPerSec / consumer.fetchRecordsPerSec) * 100, 1)} %` : 'n/a',
+      `${fmt(d.process.peakRssMb)} MB`,
+      limitOf(d.cores),
+    ]),
+  ];
+}
+
 export function consoleTable(rows) {
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length), 6));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
 
@@ -70,5 +121,18 @@ export function markdown(r, rows) {
     ...rows.map((row) => `| ${row.join(' | ')} |`),
     '',
   ];
+  const workers = workerRows(r);
+  if (workers.length) {
+    lines.push(
+      `## Drain by processor setting (workers scenario)`,
+      '',
+      `${fmt(r.workers.count)} events of one pre-filled topic, drained by \`${r.config.processorBundle}\` once per setting${r.workers.drains.some((d) => d.round > 1) ? ' and round' : ''} (fresh group each). Cores in use from the processor's \`/metrics\` answering to the last event stored: CPU s / wall s of the processor (all threads), of its JavaScript thread, and of the whole machine.`,
+      '',
+      `| ${workers[0].join(' | ')} |`,
+      `|${workers[0].map(() => '---').join('|')}|`,
+      ...workers.slice(1).map((row) => `| ${row.join(' | ')} |`),
+      '',
+    );
+  }
   return lines.join('\n');
 }
