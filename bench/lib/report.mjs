@@ -25,14 +25,14 @@ export function resultRows(r) {
     rows.push(['processor RSS at 25/50/75/100 % of drain', Object.values(t.processorDrain.process.rssAtProgressMb ?? {}).map((v) => fmt(v)).join(' / ') + ' MB', 'flat', '']);
     rows.push(['CPU s per million events, end to end', `gen ${fmt(t.endToEnd.cpuSecondsPerMillion.generator, 1)} + proc ${fmt(t.endToEnd.cpuSecondsPerMillion.processor, 1)} + broker ${fmt(t.endToEnd.cpuSecondsPerMillion.broker, 1)}`, '', '']);
     rows.push(['CPU s per million events, processor drain', `${fmt(t.processorDrain.cpuSecondsPerMillion, 1)} (after start-up: ${fmt(t.processorDrain.cpuSecondsPerMillionAfterStartup, 1)})`, '', '']);
-    if (t.processorDrain.cores) rows.push(['cores in use during the drain', describeCores(t.processorDrain.cores), '', '']);
+    if (t.processorDrain.cores) rows.push(['cores in use during the drain', `${describeCores(t.processorDrain.cores)}; limited by ${limitOf(t.processorDrain.cores)}`, '', '']);
     if (t.processorDrain.s3Server) rows.push(['CPU s per million events, local S3 server during the drain', fmt(t.processorDrain.s3Server.cpuSecondsPerMillion, 1), '', '']);
     rows.push(['bytes per event: Parquet (events) vs NDJSON', `${fmt(t.storage.parquetBytesPerEvent, 1)} vs ${fmt(t.storage.ndjsonBytesPerEvent, 1)} (all stored files: ${fmt(t.storage.allStoredBytesPerEvent, 1)})`, '', '']);
   }
   for (const d of r.ab?.drains ?? []) {
     rows.push([
       `ab drain: ${d.variant} (round ${d.round})`,
-      `${fmt(d.eventsPerSec)} ev/s, ${fmt(d.cpuSecondsPerMillion, 1)} CPU s/M (${fmt(d.cpuSecondsPerMillionAfterStartup, 1)} after start-up), ${fmt(d.storage.parquetBytesPerEvent, 1)} B/event Parquet, peak RSS ${fmt(d.process.peakRssMb, 0)} MB`,
+      `${fmt(d.eventsPerSec)} ev/s, ${fmt(d.cpuSecondsPerMillion, 1)} CPU s/M (${fmt(d.cpuSecondsPerMillionAfterStartup, 1)} after start-up), ${d.cores ? `${fmt(d.cores.processor, 2)} cores (JavaScript thread ${fmt(d.cores.mainThread, 2)}), ` : ''}${fmt(d.storage.parquetBytesPerEvent, 1)} B/event Parquet, peak RSS ${fmt(d.process.peakRssMb, 0)} MB`,
       '',
       '',
     ]);
