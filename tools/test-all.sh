@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 bash tools/lint-workflows.sh
+# The benchmark's parsers of Kafka's perf tools' output (bench/ is no Nx project; under a second).
+node --test --test-reporter=dot bench/lib/kafka.test.mjs
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 export KAFKA_PORT="${TEST_KAFKA_PORT:-19092}"
