@@ -40,6 +40,8 @@ const USAGE = `Usage: npm run bench -- [options]
                          ${WORKERS_DEFAULT_ENV.map((e) => `${e.key}=${e.values.join(',')}`).join(' ')}); repeated for several
                          variables, every combination is drained
   --workers-count N      workers: events in its topic (default the smaller of --count and ${WORKERS_DEFAULT_COUNT.toLocaleString('en-US')})
+  --workers-instances N,M  workers: also drain with each of these numbers of processor instances in one group
+                         (default --instances); combined with every --workers-env setting
   --label TEXT           added to the result file names, e.g. "before"
   --out DIR              where results go (default bench/results)
   --keep-data            keep the stored files under tmp/bench/<run>
@@ -58,6 +60,7 @@ function parseArgs(argv) {
     rounds: null,
     workersEnv: [],
     workersCount: null,
+    workersInstances: null,
     processorBundle: 'dist/apps/processor/main.js',
     generatorBundle: 'dist/apps/generator/cli.js',
     label: '',
@@ -114,6 +117,12 @@ function parseArgs(argv) {
         break;
       }
       case '--workers-count': args.workersCount = int(); break;
+      case '--workers-instances': {
+        const spec = value();
+        args.workersInstances = spec.split(',').map(Number);
+        if (args.workersInstances.some((v) => !Number.isSafeInteger(v) || v < 1)) throw new Error(`--workers-instances: expected positive integers, got "${spec}"`);
+        break;
+      }
       case '--instances': args.instances = int(); break;
       case '--partitions': args.partitions = int(); break;
       case '--generator-bundle': args.generatorBundle = value(); break;
@@ -140,14 +149,23 @@ function parseArgs(argv) {
   }
   if (args.workersEnv.length === 0) args.workersEnv = WORKERS_DEFAULT_ENV;
   args.workersCount ??= Math.min(args.count, WORKERS_DEFAULT_COUNT);
+  args.workersInstances ??= [args.instances];
   return args;
 }
 
-/** Every combination of the --workers-env values, as named processor variants of the current bundle. */
+/** Every combination of the --workers-env values and --workers-instances, as named variants of the current bundle. */
 function workerVariants(args) {
   let settings = [{}];
   for (const { key, values } of args.workersEnv) settings = settings.flatMap((env) => values.map((v) => ({ ...env, [key]: v })));
-  return settings.map((env) => ({ name: Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' '), bundle: args.processorBundle, env }));
+  const several = args.workersInstances.length > 1 || args.workersInstances[0] !== 1;
+  return args.workersInstances.flatMap((instances) =>
+    settings.map((env) => ({
+      name: [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(several ? [`${instances} instance${instances > 1 ? 's' : ''}`] : [])].join(' '),
+      bundle: args.processorBundle,
+      env,
+      instances,
+    })),
+  );
 }
 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -190,10 +208,11 @@ class Bench {
   }
 
   startProcessor(topic, name, variant = { bundle: this.args.processorBundle, env: {} }) {
+    const instances = variant.instances ?? this.args.instances;
     const lake = this.lakeOf(name);
     const dataDir = lake.dataDir ?? lake.storageUrl;
     const processor = new ProcessorGroup(ROOT, {
-      instances: this.args.instances,
+      instances,
       bundle: variant.bundle,
       brokers: this.kafka.brokers,
       topic,
@@ -205,7 +224,7 @@ class Bench {
       logPrefix: join(this.workDir, `processor-${name}`),
       env: { TOPIC_PARTITIONS: String(this.args.partitions), ...(lake.storageUrl ? { STORAGE_URL: lake.storageUrl } : {}), ...this.args.processorEnv, ...variant.env },
     });
-    this.nextPort += this.args.instances;
+    this.nextPort += instances;
     return { processor, dataDir };
   }
 
@@ -303,6 +322,7 @@ class Bench {
         mainThread: round((stats.mainThreadCpuSeconds - cpuAtReady.mainThreadCpuSeconds) / drainSeconds, 2),
         machineBusy: round((machineAtDone.busySeconds - machineAtReady.busySeconds) / ((machineAtDone.totalSeconds - machineAtReady.totalSeconds) / cpus().length), 2),
         machine: cpus().length,
+        instances: processor.pids.length,
       },
       s3Server: s3Server ? { ...s3Server.stop(), cpuSecondsPerMillion: null } : null,
       storage: await this.storageFigures(dataDir, done.stored, ndjson),
@@ -543,7 +563,7 @@ async function main() {
   // Other work on the machine shares the cores: the load average says how much the figures may be off.
   results.machine.loadAverageAtEnd = loadavg();
   const rows = resultRows(results);
-  console.log(`\n${consoleTable([['measure', 'result', 'target', ''], ...rows])}\n`);
+  if (rows.length) console.log(`\n${consoleTable([['measure', 'result', 'target', ''], ...rows])}\n`);
   if (results.workers) console.log(`${consoleTable(workerRows(results))}\n`);
   const outDir = join(ROOT, args.out);
   mkdirSync(outDir, { recursive: true });

@@ -63,7 +63,8 @@ export function resultRows(r) {
 
 /** "1.02 (JavaScript thread 0.95; machine 1.98 of 2 busy)": cores in use from the processor's ready to the drain's end. */
 function describeCores(c) {
-  return `processor ${fmt(c.processor, 2)} (JavaScript thread ${fmt(c.mainThread, 2)}); machine ${fmt(c.machineBusy, 2)} of ${c.machine} busy`;
+  const several = (c.instances ?? 1) > 1;
+  return `processor${several ? `s (${c.instances})` : ''} ${fmt(c.processor, 2)} (JavaScript thread${several ? 's' : ''} ${fmt(c.mainThread, 2)}); machine ${fmt(c.machineBusy, 2)} of ${c.machine} busy`;
 }
 
 /**
@@ -74,9 +75,13 @@ function describeCores(c) {
  */
 export function limitOf(c) {
   if (!c) return '';
-  if (c.mainThread >= 0.85) return `JavaScript thread (${fmt(c.mainThread * 100)} % busy)`;
+  // With several instances, each has its own JavaScript thread: their mean busy share.
+  const instances = c.instances ?? 1;
+  const busy = c.mainThread / instances;
+  const threads = instances > 1 ? `JavaScript threads (${instances}, each ${fmt(busy * 100)} % busy on average)` : `JavaScript thread (${fmt(busy * 100)} % busy)`;
+  if (busy >= 0.85) return threads;
   if (c.machineBusy >= c.machine - 0.25) return `the shared cores (${fmt(c.machineBusy, 2)} of ${c.machine} busy)`;
-  return `waits: JavaScript thread ${fmt(c.mainThread * 100)} % busy, ${fmt(c.machine - c.machineBusy, 2)} cores idle`;
+  return `waits: ${threads}, ${fmt(c.machine - c.machineBusy, 2)} cores idle`;
 }
 
 /** The workers scenario as a table: one row per drain (setting and round), header first. */
@@ -116,10 +121,7 @@ export function markdown(r, rows) {
       : []),
     `Load average (1/5/15 min) at start ${r.machine.loadAverageAtStart?.map((v) => v.toFixed(1)).join('/')}, at end ${r.machine.loadAverageAtEnd?.map((v) => v.toFixed(1)).join('/')}: other work on the machine shares the cores.`,
     '',
-    '| measure | result | target | |',
-    '|---|---|---|---|',
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-    '',
+    ...(rows.length ? ['| measure | result | target | |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`), ''] : []),
   ];
   const workers = workerRows(r);
   if (workers.length) {
