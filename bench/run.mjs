@@ -14,8 +14,8 @@ import { bytesByDataset, bytesByDatasetS3, eventLatencies, percentiles } from '.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab', 'workers'];
 const DEFAULT_SCENARIOS = ['throughput', 'workers', 'latency', 'baseline'];
-// The workers scenario drains a topic of its own once per setting: at 1M events that would add ~5 minutes to
-// a full run on 2 cores, at 200k about 1.5.
+// The workers scenario drains a topic of its own once per setting: at 1M events that would add 4-5 minutes to a
+// full run on 2 quiet cores, at 200k about 1.2 (2.5 measured at load average 10-14).
 const WORKERS_DEFAULT_COUNT = 200_000;
 const WORKERS_DEFAULT_ENV = [{ key: 'UV_THREADPOOL_SIZE', values: ['1', '2', '4'] }];
 
@@ -344,7 +344,7 @@ class Bench {
       for (const variant of variants) {
         const name = `${scenario}-${variant.name.replace(/[^\w.-]+/g, '_')}-${round}`;
         const drain = await this.processorDrain(topic, ndjson, variant, name, count);
-        drains.push({ variant: variant.name, round, bundle: variant.bundle, env: variant.env, ...drain });
+        drains.push({ variant: variant.name, round, bundle: variant.bundle, env: variant.env, instances: variant.instances, ...drain });
       }
     }
     return { topic, count, drains };

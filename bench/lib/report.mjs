@@ -61,7 +61,7 @@ export function resultRows(r) {
   return rows;
 }
 
-/** "1.02 (JavaScript thread 0.95; machine 1.98 of 2 busy)": cores in use from the processor's ready to the drain's end. */
+/** "processor 1.02 (JavaScript thread 0.95); machine 1.98 of 2 busy": cores in use from ready to the drain's end. */
 function describeCores(c) {
   const several = (c.instances ?? 1) > 1;
   return `processor${several ? `s (${c.instances})` : ''} ${fmt(c.processor, 2)} (JavaScript thread${several ? 's' : ''} ${fmt(c.mainThread, 2)}); machine ${fmt(c.machineBusy, 2)} of ${c.machine} busy`;
@@ -128,7 +128,7 @@ export function markdown(r, rows) {
     lines.push(
       `## Drain by processor setting (workers scenario)`,
       '',
-      `${fmt(r.workers.count)} events of one pre-filled topic, drained by \`${r.config.processorBundle}\` once per setting${r.workers.drains.some((d) => d.round > 1) ? ' and round' : ''} (fresh group each). Cores in use from the processor's \`/metrics\` answering to the last event stored: CPU s / wall s of the processor (all threads), of its JavaScript thread, and of the whole machine.`,
+      `${fmt(r.workers.count)} events of one pre-filled topic, drained by \`${r.config.processorBundle}\` once per setting${r.workers.drains.some((d) => d.round > 1) ? ' and round' : ''} (fresh group each). Cores in use from the processor's \`/metrics\` answering to the last event stored: CPU s / wall s of the processor (all threads), of its JavaScript thread, and of the whole machine.${r.baseline?.consumer ? ` Share of ConsumerPerformance: of its ${fmt(r.baseline.consumer.fetchRecordsPerSec)} records/s on ${r.baseline.consumer.topic === r.workers.topic ? 'this topic' : "the throughput scenario's topic"}.` : ''}`,
       '',
       `| ${workers[0].join(' | ')} |`,
       `|${workers[0].map(() => '---').join('|')}|`,
