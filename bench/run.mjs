@@ -15,7 +15,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = ['throughput', 'latency', 'baseline', 'ab', 'workers'];
 const DEFAULT_SCENARIOS = ['throughput', 'workers', 'latency', 'baseline'];
 // The workers scenario drains a topic of its own once per setting: at 1M events that would add 4-5 minutes to a
-// full run on 2 quiet cores, at 200k about 1.2 (2.5 measured at load average 10-14).
+// full run on 2 quiet cores, at 200k about 1.2 (1.5-2.5 measured at load average 10-14).
 const WORKERS_DEFAULT_COUNT = 200_000;
 const WORKERS_DEFAULT_ENV = [{ key: 'UV_THREADPOOL_SIZE', values: ['1', '2', '4'] }];
 
