@@ -26,7 +26,9 @@ export default [
                 {
                     enforceBuildableLibDependency: true,
                     allow: [
-                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
+                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$",
+                        // The apps' webpack configs share one factory (build tooling, not a project's code).
+                        "^.*/tools/webpack/node-app\\.config$"
                     ],
                     // Layers, each importing only itself and the layers before it: contract -> domain -> io -> flow -> app.
                     // contract: the event types (libs/events). domain: rules and simulation over events, no I/O.
