@@ -113,8 +113,7 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorArgs {
 
 /**
  * Names a run's stream: its seed and a hash of every option that shapes the stream (not the rate, which only paces
- * it, nor the count, which only ends it). Carried by each message (header x-generator-run), so `--resume` finds
- * exactly this stream's messages in the topic.
+ * it, nor the count, which only ends it). `--resume` names the run it continues with it.
  */
 export function generatorRunId(args: GeneratorArgs): string {
   const shape = JSON.stringify([args.startTime ?? null, args.badRatio, args.faults ?? null, args.catalogSize ?? null, args.users ?? null, args.sessions ?? null]);

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
-import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer, resumeStream, SequencedSource, type MessageSource, type StoredRun } from '@pipeline/simulation';
+import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer, resumeStream, runLocator, type MessageSource, type RunLocator, type StoredRun } from '@pipeline/simulation';
 import { generatorRunId, parseGeneratorArgs, simulationOptionsFromArgs, usage, type GeneratorArgs } from './generator-args';
 import { DEFAULT_BROKERS, DEFAULT_PARTITIONS, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-settings';
 import type { MessageSink } from './message-sink';
@@ -49,7 +49,7 @@ export interface CliOptions {
   /** Opens the Kafka sink; replaceable so the argument handling can be tested without a broker. */
   connectKafka?: (settings: KafkaSinkSettings) => Promise<MessageSink>;
   /** Reads what the topic holds of a run (`--resume`); replaceable like connectKafka. */
-  readStoredRun?: (settings: KafkaSinkSettings, runId: string, log: (line: string) => void) => Promise<StoredRun>;
+  readStoredRun?: (settings: KafkaSinkSettings, locate: RunLocator, log: (line: string) => void) => Promise<StoredRun>;
   /** Milliseconds, for elapsed time and rates. */
   clock?: () => number;
   progressIntervalMs?: number;
@@ -85,9 +85,7 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
   let brokenPipe = false;
   let runner: GeneratorRunner | null = null;
   let sink: MessageSink;
-  // Every message names its run and its position in it (headers), so a killed --count run can be resumed.
-  const sequenced = new SequencedSource(simulation, generatorRunId(args));
-  let source: MessageSource = sequenced;
+  let source: MessageSource = simulation;
   let count = args.count;
   if (args.dryRun) {
     sink = new NdjsonSink(io.stdout, () => {
@@ -115,10 +113,13 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
     }
     if (args.resume && args.count !== undefined) {
       try {
-        const stored = await (options.readStoredRun ?? readStoredRunOnKafka)(settings, sequenced.runId, (line) => print(io.stderr, line));
-        const resumed = resumeStream(sequenced, stored, args.count);
+        // The run's messages carry nothing but the events: they are found in the topic by regenerating the stream.
+        const streamOptions = simulationOptionsFromArgs(args);
+        const locate = runLocator(() => new ClickstreamSimulation(streamOptions), args.count);
+        const stored = await (options.readStoredRun ?? readStoredRunOnKafka)(settings, locate, (line) => print(io.stderr, line));
+        const resumed = resumeStream(simulation, stored, args.count);
         ({ source, remaining: count } = resumed);
-        print(io.stderr, `resume: ${resumed.skipped} of ${args.count} messages of run ${sequenced.runId} are in ${settings.topic} already; sending the other ${resumed.remaining}`);
+        print(io.stderr, `resume: ${resumed.skipped} of ${args.count} messages of run ${generatorRunId(args)} are in ${settings.topic} already; sending the other ${resumed.remaining}`);
       } catch (error) {
         print(io.stderr, `error: cannot read what ${settings.topic} holds of this run: ${(error as Error).message}`);
         await sink.close().catch(() => undefined);
@@ -197,9 +198,9 @@ async function connectKafkaSink(settings: KafkaSinkSettings): Promise<MessageSin
   return KafkaSink.connect(settings);
 }
 
-async function readStoredRunOnKafka(settings: KafkaSinkSettings, runId: string, log: (line: string) => void): Promise<StoredRun> {
+async function readStoredRunOnKafka(settings: KafkaSinkSettings, locate: RunLocator, log: (line: string) => void): Promise<StoredRun> {
   const { readStoredRun } = await import('./stored-run-reader');
-  return readStoredRun(settings, runId, log);
+  return readStoredRun(settings, locate, log);
 }
 
 /** GENERATOR_BATCH_SIZE, as in the app: messages per produce request (or per stdout write). */

@@ -1,5 +1,5 @@
 import { kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
-import { HEADER_GENERATOR_RUN, HEADER_GENERATOR_SEQ, type StoredRun } from '@pipeline/simulation';
+import { messageFingerprint, type MessageFingerprint, type RunLocator, type StoredRun } from '@pipeline/simulation';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { KafkaSinkSettings } from './kafka-settings';
@@ -12,11 +12,12 @@ const READ_TIMEOUT_MS = 120_000;
 /**
  * What the topic holds of a run (`--resume`): per partition, the highest stream position among the run's messages.
  * Since a run's messages are stored in stream order per partition, that is the position of the run's last message in
- * the partition: read backwards from the end in growing windows until one of the run's messages is found (or the
- * partition's start is reached: the run has nothing there). The partitioner is kafkajs' default (murmur2 of the key
- * over all partitions, as the producer uses), so a regenerated message's partition is known without sending it.
+ * the partition: read backwards from the end in growing windows, handing each window's fingerprints to `locate`
+ * (which regenerates the run and matches them), until one of the run's messages is found (or the partition's start
+ * is reached: the run has nothing there). The partitioner is kafkajs' default (murmur2 of the key over all
+ * partitions, as the producer uses), so a regenerated message's partition is known without sending it.
  */
-export async function readStoredRun(settings: KafkaSinkSettings, runId: string, log: (line: string) => void = () => undefined): Promise<StoredRun> {
+export async function readStoredRun(settings: KafkaSinkSettings, locate: RunLocator, log: (line: string) => void = () => undefined): Promise<StoredRun> {
   const config = { ...kafkaClientConfig('generator-cli-resume', settings.brokers), logCreator: kafkaLogCreator({ sink: (level, line) => process.stderr.write(`kafka ${level}: ${line}\n`) }) };
   const kafka = new Kafka({ ...config, logLevel: logLevel.WARN });
   const admin = kafka.admin();
@@ -29,39 +30,38 @@ export async function readStoredRun(settings: KafkaSinkSettings, runId: string, 
   } finally {
     await admin.disconnect();
   }
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionOf = (key: string) => partitioner({ topic: settings.topic, partitionMetadata: partitions, message: { key, value: null } });
   const maxSeqByPartition = new Map<number, number>();
   let window = FIRST_WINDOW;
   let open = offsets.filter((o) => BigInt(o.high) > BigInt(o.low));
   while (open.length > 0) {
     const ranges = open.map((o) => ({ partition: o.partition, from: maxBig(BigInt(o.low), BigInt(o.high) - BigInt(window)), to: BigInt(o.high) }));
     log(`resume: reading the last ${window} messages of partition(s) ${ranges.map((r) => r.partition).join(',')}`);
-    const found = await highestSeqInRanges(kafka, settings.topic, runId, ranges, offsets);
+    const tails = await fingerprintsInRanges(kafka, settings.topic, ranges, offsets);
+    const found = locate(tails, partitionOf);
     for (const [partition, seq] of found) maxSeqByPartition.set(partition, seq);
     // Partitions with no message of the run in the window, and more before it: look further back.
     const startOf = new Map(ranges.map((r) => [r.partition, r.from]));
     open = open.filter((o) => !found.has(o.partition) && (startOf.get(o.partition) ?? 0n) > BigInt(o.low));
     window *= WINDOW_GROWTH;
   }
-  const partitioner = Partitioners.DefaultPartitioner();
-  return {
-    maxSeqByPartition,
-    partitionOf: (key) => partitioner({ topic: settings.topic, partitionMetadata: partitions, message: { key, value: null } }),
-  };
+  return { maxSeqByPartition, partitionOf };
 }
 
 const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
 
-/** Reads [from, to) of each partition once (a throw-away group that commits nothing) and keeps the run's highest position. */
-async function highestSeqInRanges(
+/** Reads [from, to) of each partition once (a throw-away group that commits nothing): its messages' fingerprints, oldest first. */
+async function fingerprintsInRanges(
   kafka: Kafka,
   topic: string,
-  runId: string,
   ranges: { partition: number; from: bigint; to: bigint }[],
   offsets: readonly { partition: number; high: string }[],
-): Promise<Map<number, number>> {
-  const highest = new Map<number, number>();
+): Promise<Map<number, MessageFingerprint[]>> {
+  const tails = new Map<number, MessageFingerprint[]>(ranges.map((r) => [r.partition, []]));
   const pending = new Set(ranges.map((r) => r.partition));
   const endOf = new Map(ranges.map((r) => [r.partition, r.to]));
+  const startOf = new Map(ranges.map((r) => [r.partition, r.from]));
   const consumer = kafka.consumer({ groupId: `generator-resume-${randomUUID()}` });
   await consumer.connect();
   try {
@@ -81,11 +81,13 @@ async function highestSeqInRanges(
           eachBatch: async ({ batch }) => {
             const end = endOf.get(batch.partition);
             if (end === undefined || !pending.has(batch.partition)) return;
+            const tail = tails.get(batch.partition) ?? [];
+            const start = startOf.get(batch.partition) ?? 0n;
             for (const message of batch.messages) {
-              if (BigInt(message.offset) >= end) break;
-              if (message.headers?.[HEADER_GENERATOR_RUN]?.toString() !== runId) continue;
-              const seq = Number(message.headers?.[HEADER_GENERATOR_SEQ]?.toString());
-              if (Number.isSafeInteger(seq)) highest.set(batch.partition, Math.max(highest.get(batch.partition) ?? -1, seq));
+              const offset = BigInt(message.offset);
+              if (offset >= end) break;
+              if (offset < start) continue;
+              tail.push(messageFingerprint(message.key?.toString('utf8') ?? null, message.value));
             }
             if (BigInt(batch.lastOffset()) + 1n >= end) finish(batch.partition);
           },
@@ -101,5 +103,5 @@ async function highestSeqInRanges(
   } finally {
     await consumer.disconnect();
   }
-  return highest;
+  return tails;
 }
