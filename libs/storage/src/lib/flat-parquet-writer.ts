@@ -147,12 +147,11 @@ function prepareChunk<R>(
 ): PreparedChunk {
   const count = to - from;
   const values: (string | number)[] = [];
-  const levels = column.required ? undefined : new Array<number>(count);
+  const levels = column.required ? undefined : new Uint8Array(count);
   for (let i = from; i < to; i++) {
     const value = read(rows[i]);
     if (value === undefined || value === null) {
       if (!levels) throw new Error(`missing required field: ${column.name}`);
-      levels[i - from] = 0;
     } else {
       if (levels) levels[i - from] = 1;
       values.push(checkedValue(column, value));
@@ -160,7 +159,7 @@ function prepareChunk<R>(
   }
   const nulls = count - values.length;
   // Flat columns: max definition level 1 (optional) or 0 (required, no levels); never repetition levels.
-  const definitionLevels = levels ? encodeRleHybrid('INT32', levels, { bitWidth: 1, disableEnvelope: true }) : Buffer.alloc(0);
+  const definitionLevels = levels ? encodeRleHybrid('INT32', levels as unknown as number[], { bitWidth: 1, disableEnvelope: true }) : Buffer.alloc(0);
 
   const dictionary = options.dictionary ? buildDictionary(column, values) : undefined;
   let chunkValues: Buffer;
@@ -170,7 +169,8 @@ function prepareChunk<R>(
     plain = encodePlain(column, dictionary.distinct);
     const plainBytes = plainSize(column, values, dictionary);
     const bitWidth = Math.max(1, 32 - Math.clz32(dictionary.distinct.length - 1));
-    const indices = encodeRleHybrid('INT32', dictionary.indices, { bitWidth, disableEnvelope: true });
+    // The encoder only indexes and maps its input, so typed arrays (less garbage than number[]) do.
+    const indices = encodeRleHybrid('INT32', dictionary.indices as unknown as number[], { bitWidth, disableEnvelope: true });
     // parquet-mr's rule: keep the dictionary only if dictionary + indices are smaller than the plain values.
     if (plain.bytes.length <= MAX_DICTIONARY_PAGE_BYTES && plain.bytes.length + indices.length + 1 < plainBytes) {
       chunkValues = Buffer.concat([Buffer.of(bitWidth), indices]);
@@ -222,7 +222,7 @@ function checkedValue(column: FlatParquetColumn, value: string | number): string
 
 interface Dictionary {
   distinct: (string | number)[];
-  indices: number[];
+  indices: Uint32Array;
 }
 
 /**
@@ -233,7 +233,7 @@ function buildDictionary(column: FlatParquetColumn, values: readonly (string | n
   if (values.length === 0) return undefined;
   const indexOf = new Map<string | number, number>();
   const distinct: (string | number)[] = [];
-  const indices = new Array<number>(values.length);
+  const indices = new Uint32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     let index = indexOf.get(value);
@@ -292,41 +292,40 @@ function writeInteger(target: Buffer, value: number, offset: number, width: numb
 
 /**
  * Length-prefixed UTF-8, written straight from the JS strings into one buffer sized for the worst case (3 bytes
- * per UTF-16 unit); min and max compared on the encoded bytes, the order Parquet defines for UTF8 statistics.
+ * per UTF-16 unit). Min and max in the order Parquet defines for UTF8 statistics, unsigned bytes: JS's `<` gives it
+ * when both strings are ASCII (as many bytes as UTF-16 units), the encoded bytes are compared otherwise.
  */
 function encodePlainStrings(values: readonly string[]): PlainValues {
   let capacity = 0;
   for (const value of values) capacity += 4 + 3 * value.length;
   const bytes = Buffer.allocUnsafe(capacity);
   let offset = 0;
-  let minStart = 0;
-  let minEnd = 0;
-  let maxStart = 0;
-  let maxEnd = 0;
+  const min = { value: '', start: 0, end: 0, ascii: true };
+  const max = { ...min };
   for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     const start = offset + 4;
-    const length = bytes.write(values[i], start, 'utf8');
+    const length = bytes.write(value, start, 'utf8');
     bytes.writeUInt32LE(length, offset);
     const end = start + length;
+    const ascii = length === value.length;
     if (i === 0) {
-      minStart = maxStart = start;
-      minEnd = maxEnd = end;
+      Object.assign(min, { value, start, end, ascii });
+      Object.assign(max, min);
     } else {
-      if (bytes.compare(bytes, minStart, minEnd, start, end) < 0) {
-        minStart = start;
-        minEnd = end;
+      if (ascii && min.ascii ? value < min.value : bytes.compare(bytes, min.start, min.end, start, end) < 0) {
+        Object.assign(min, { value, start, end, ascii });
       }
-      if (bytes.compare(bytes, maxStart, maxEnd, start, end) > 0) {
-        maxStart = start;
-        maxEnd = end;
+      if (ascii && max.ascii ? value > max.value : bytes.compare(bytes, max.start, max.end, start, end) > 0) {
+        Object.assign(max, { value, start, end, ascii });
       }
     }
     offset = end;
   }
   return {
     bytes: bytes.subarray(0, offset),
-    min: Buffer.from(bytes.subarray(minStart, minEnd)),
-    max: Buffer.from(bytes.subarray(maxStart, maxEnd)),
+    min: Buffer.from(bytes.subarray(min.start, min.end)),
+    max: Buffer.from(bytes.subarray(max.start, max.end)),
   };
 }
 
