@@ -5,7 +5,7 @@ import { PARQUET_COMPRESSION_METHODS } from '@dsnp/parquetjs/dist/lib/compressio
 import { serializeThrift } from '@dsnp/parquetjs/dist/lib/util';
 import type { ColumnType } from '@pipeline/events';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 
 /**
  * A Parquet writer for flat tables (our event and metric tables: no groups, no repetition; optional or required
@@ -329,11 +329,22 @@ function encodePlainStrings(values: readonly string[]): PlainValues {
   };
 }
 
-/** GZIP on the libuv thread pool (asynchronous zlib); snappy (snappyjs, pure JS) and no compression stay synchronous. */
+/**
+ * GZIP of a page of at least this many bytes runs on the libuv thread pool; smaller pages are gzipped on the calling
+ * thread. An asynchronous zlib call costs ~150 µs of CPU more than a synchronous one here (a zlib stream, thread
+ * hand-offs; bench/README.md "Parquet writer"), more than gzip level 1 takes for a few kilobytes, and with
+ * dictionaries most pages are that small. The big ones (event_id, session_id, dictionaries of ids) are what
+ * the pool runs in parallel.
+ */
+export const THREAD_POOL_GZIP_MIN_BYTES = 32 * 1024;
+
+/** GZIP on the libuv thread pool for large pages (see above); snappy (snappyjs, pure JS) and no compression stay synchronous. */
 async function compress(bytes: Buffer, options: FlatParquetOptions): Promise<Buffer> {
   switch (options.compression) {
     case 'GZIP':
-      return gzipAsync(bytes, { level: options.gzipLevel });
+      if (bytes.length < THREAD_POOL_GZIP_MIN_BYTES) return gzipSync(bytes, { level: options.gzipLevel });
+      // One output chunk for the whole page: each further chunk is one more hand-off to the main thread.
+      return gzipAsync(bytes, { level: options.gzipLevel, chunkSize: bytes.length + 1024 });
     case 'SNAPPY':
       return PARQUET_COMPRESSION_METHODS['SNAPPY'].deflate(bytes) as Buffer;
     case 'UNCOMPRESSED':
