@@ -13,9 +13,9 @@ import { gzip, gzipSync } from 'node:zlib';
  *
  * Why not parquetjs's writer: it writes PLAIN values only and compresses on the main thread. Here each column chunk
  * is dictionary encoded when its distinct values are few (event types, devices, countries, pages, products, users,
- * sessions), and every page is compressed with node:zlib's asynchronous gzip, which runs on libuv's thread pool
- * (UV_THREADPOOL_SIZE threads, 4 by default): the chunks of a file compress in parallel, on other cores than the
- * one encoding the next column. parquetjs still provides the thrift structures and their serialization, the RLE /
+ * sessions), and large GZIP pages are compressed with node:zlib's asynchronous gzip, which runs on libuv's thread
+ * pool (UV_THREADPOOL_SIZE threads, 4 by default): the chunks of a file compress in parallel, on other cores than
+ * the one encoding the next column (small pages stay on this thread, see THREAD_POOL_GZIP_MIN_BYTES). parquetjs still provides the thrift structures and their serialization, the RLE /
  * bit-packed hybrid encoder (definition levels, dictionary indices), snappy, and the file envelope and footer
  * (ParquetEnvelopeWriter: magic, schema elements, created_by). What is assembled here: PLAIN values, the
  * dictionary, pages, column chunks with their statistics, row groups.
@@ -332,7 +332,7 @@ function encodePlainStrings(values: readonly string[]): PlainValues {
 /**
  * GZIP of a page of at least this many bytes runs on the libuv thread pool; smaller pages are gzipped on the calling
  * thread. An asynchronous zlib call costs ~150 µs of CPU more than a synchronous one here (a zlib stream, thread
- * hand-offs; bench/README.md "Parquet writer"), more than gzip level 1 takes for a few kilobytes, and with
+ * hand-offs; bench/README.md "Fourth round"), more than gzip level 1 takes for a few kilobytes, and with
  * dictionaries most pages are that small. The big ones (event_id, session_id, dictionaries of ids) are what
  * the pool runs in parallel.
  */
