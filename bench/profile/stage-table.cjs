@@ -24,7 +24,7 @@ const STAGES = [
   ['UTF-8 + JSON.parse (decodeEvent)', (f) => /libs\/events\/src\/lib\/event-codec/.test(f)],
   ['durable id index (EventIdSet, DurableEventIdIndex)', (f) => /libs\/storage\/src\/lib\/(event-id-set|durable-event-id-index|event-id-file)/.test(f)],
   ['quality rules + batch duplicates (libs/quality)', (f) => /libs\/quality\//.test(f)],
-  ['Parquet encode (shredder, parquetjs, snappy/zlib)', (f, fn) => /libs\/storage\/src\/lib\/(flat-row-shredder|parquet-codec|event-parquet)/.test(f) || /nm\/(@dsnp\/parquetjs|snappyjs|thrift|node-int64)/.test(f) || fn === 'gzipSync' || fn === 'zlibBufferSync'],
+  ['Parquet encode (flat writer, parquetjs, snappy/zlib on this thread)', (f, fn) => /libs\/storage\/src\/lib\/(flat-parquet-writer|flat-row-shredder|parquet-codec|event-parquet)/.test(f) || /nm\/(@dsnp\/parquetjs|snappyjs|thrift|node-int64)/.test(f) || fn === 'gzipSync' || fn === 'zlibBufferSync'],
   ['partials + rollups (hourly-partial, metrics-rollup, metric tables)', (f) => /libs\/storage\/src\/lib\/(hourly-partial|metrics-rollup|metric-tables|partial)/.test(f)],
   ['sink: files, fsync, layout (storage backend)', (f) => /libs\/storage\//.test(f)],
   ['kafkajs (fetch, record decoding, commits)', (f) => /nm\/kafkajs/.test(f)],

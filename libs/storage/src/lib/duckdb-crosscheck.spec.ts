@@ -1,16 +1,21 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ShopEvent } from '@pipeline/events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeEventsParquet } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { MetricsRollup } from './metrics-rollup';
+import { encodeParquet } from './parquet-codec';
 import { PartitionedEventSink } from './partitioned-event-sink';
 import { compactHour } from './hour-compaction';
 import { listHourPartitions, readMetricTable } from './storage-readers';
+import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
 import { listVisibleEventFilesInRange } from './visible-event-readers';
 
 /**
- * An independent reader (DuckDB) checks what parquetjs wrote and what the rollup computed:
+ * An independent reader (DuckDB) checks what writeFlatParquet wrote and what the rollup computed:
  * schema and values of the raw files, and the metric tables recomputed in SQL from the raw events.
  */
 jest.setTimeout(60_000);
@@ -201,5 +206,79 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
       FROM read_parquet('${backend.pathOf('metrics/summary')}/**/*.parquet', hive_partitioning=false)`);
     const [raw] = await query(`SELECT count(*)::VARCHAR AS n, sum(revenue_cents)::VARCHAR AS cents FROM raw`);
     expect(row).toEqual({ hour_type: 'TIMESTAMP', events_type: 'BIGINT', events: raw['n'], cents: raw['cents'] });
+  });
+});
+
+describe('writeFlatParquet files, read by DuckDB', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let instance: DuckDBInstance;
+  let db: DuckDBConnection;
+  const query = async (sql: string): Promise<Row[]> => (await db.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+  const write = (name: string, bytes: Buffer) => {
+    const path = join(temp.dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  beforeAll(async () => {
+    temp = makeTempDir('duckdb-flat');
+    instance = await DuckDBInstance.create(':memory:');
+    db = await instance.connect();
+  });
+
+  afterAll(() => {
+    db?.closeSync();
+    instance?.closeSync();
+    temp?.cleanup();
+  });
+
+  it.each(['GZIP', 'SNAPPY', 'UNCOMPRESSED'] as const)(
+    'reads every value of every column type (dictionary and PLAIN pages, nulls, non-ASCII, int64 extremes) with %s',
+    async (compression) => {
+      const rows = edgeRows(1000);
+      const path = write(`edge-${compression}.parquet`, await encodeParquet(EDGE_COLUMNS, rows, { compression, rowGroupSize: 300 }));
+      const encodings = await query(`SELECT DISTINCT path_in_schema AS name, encodings FROM parquet_metadata('${path}') ORDER BY ALL`);
+      expect(encodings).toEqual(expect.arrayContaining([{ name: 'id', encodings: 'PLAIN, RLE' }]));
+      expect(encodings).toEqual(expect.arrayContaining([{ name: 'label', encodings: 'PLAIN_DICTIONARY, RLE, RLE_DICTIONARY' }]));
+      const read = await query(`
+        SELECT id, label, small, cents::VARCHAR AS cents, epoch_ms(seen_at)::VARCHAR AS seen_at, never, typeof(seen_at) AS seen_at_type
+        FROM read_parquet('${path}')`);
+      expect(read).toEqual(
+        rows.map((row) => ({
+          ...row,
+          cents: String(row['cents']),
+          seen_at: row['seen_at'] === null ? null : String(row['seen_at']),
+          seen_at_type: 'TIMESTAMP',
+        })),
+      );
+    },
+  );
+
+  it('prunes on the chunk statistics: min/max and null counts as written', async () => {
+    const rows = edgeRows(600);
+    const path = write('stats.parquet', await encodeParquet(EDGE_COLUMNS, rows, { rowGroupSize: 600 }));
+    const stats = await query(`
+      SELECT path_in_schema AS name, stats_min_value AS min, stats_max_value AS max, stats_null_count::VARCHAR AS nulls
+      FROM parquet_metadata('${path}') WHERE path_in_schema IN ('label', 'cents', 'never') ORDER BY name`);
+    expect(stats).toEqual([
+      { name: 'cents', min: String(Number.MIN_SAFE_INTEGER), max: String(Number.MAX_SAFE_INTEGER), nulls: '0' },
+      { name: 'label', min: '', max: '🛒 cart', nulls: String(rows.filter((r) => r['label'] === null).length) },
+      { name: 'never', min: null, max: null, nulls: '600' },
+    ]);
+  });
+
+  it('reads an empty file, a one-row file and an event file written without dictionaries', async () => {
+    const empty = write('empty.parquet', await encodeParquet(EDGE_COLUMNS, []));
+    expect(await query(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${empty}')`)).toEqual([{ n: '0' }]);
+    const [row] = edgeRows(1);
+    const one = write('one.parquet', await encodeParquet(EDGE_COLUMNS, [row]));
+    expect(await query(`SELECT id, label, cents::VARCHAR AS cents FROM read_parquet('${one}')`)).toEqual([
+      { id: row['id'], label: row['label'], cents: String(row['cents']) },
+    ]);
+    const events = EVENTS.slice(0, 500);
+    const plain = write('plain.parquet', await encodeEventsParquet(events, { dictionary: false }));
+    const [counts] = await query(`SELECT count(*)::VARCHAR AS n, count(DISTINCT event_id)::VARCHAR AS ids, sum(revenue_cents)::VARCHAR AS cents FROM read_parquet('${plain}')`);
+    const revenue = events.reduce((sum, e) => sum + (e.event_type === 'purchase' ? e.revenue_cents : 0), 0);
+    expect(counts).toEqual({ n: '500', ids: '500', cents: String(revenue) });
   });
 });

@@ -1,35 +1,33 @@
-import { ParquetReader, ParquetSchema, ParquetWriter, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
-import { PARQUET_COMPRESSION_METHODS } from '@dsnp/parquetjs/dist/lib/compression';
+import { ParquetReader, ParquetSchema, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
 import type { ColumnType } from '@pipeline/events';
-import { Writable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
-import { shredFlatRows, type ColumnValueReader } from './flat-row-shredder';
+import { writeFlatParquet } from './flat-parquet-writer';
 
 export type ParquetCompressionCodec = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
 export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
 
 /**
- * GZIP: parquetjs writes PLAIN values only (no dictionary pages), so snappy, which has no entropy coding, left the
- * random hex of event_id at 36 bytes and the lake at ~77 bytes per event. GZIP (zlib, native) at level 1 stores
- * the same events in ~47.5 bytes per event for about the CPU of snappyjs (pure JS); every engine reads it
- * (DuckDB, Spark, pyarrow, Trino). bench/README.md "Third round" has the figures.
+ * GZIP: snappy, which has no entropy coding, leaves the random hex of event_id at 36 bytes per event; GZIP (zlib,
+ * native, large pages on the libuv thread pool, see flat-parquet-writer.ts) at level 1 compresses it, and every
+ * engine reads it (DuckDB, Spark, pyarrow, Trino). bench/README.md "Third round" and "Fourth round" have the figures.
  */
 export const DEFAULT_PARQUET_COMPRESSION: ParquetCompressionCodec = 'GZIP';
 
 /**
- * zlib level of GZIP pages. parquetjs gzips with zlib's default (6) and has no option for it, so its GZIP deflate
- * is replaced, once, when this module loads (the codec and the file format stay GZIP; only the effort changes).
- * On generated events (bench/profile/gzip-levels.ts): level 1 ~47.5 bytes per event at ~13 µs of encode CPU per
- * event, level 6 ~42.4 at ~18 µs; snappy ~77 at ~12-15 µs.
+ * zlib level of GZIP pages (zlib's default is 6). Measured with parquetjs's PLAIN pages
+ * (bench/profile/gzip-levels.ts): level 1 ~47.5 bytes per event at ~13 µs of encode CPU per event, level 6 ~42.4
+ * at ~18 µs.
  */
 export const PARQUET_GZIP_LEVEL = 1;
-PARQUET_COMPRESSION_METHODS['GZIP'].deflate = (value: Buffer) => gzipSync(value, { level: PARQUET_GZIP_LEVEL });
 
 export interface ParquetEncodingOptions {
   /** Default DEFAULT_PARQUET_COMPRESSION (GZIP). */
   compression?: ParquetCompressionCodec;
   /** Rows per row group. Default 10 000; a whole flushed batch usually fits one group. */
   rowGroupSize?: number;
+  /** Dictionary-encode the columns where it pays off (default true); false: PLAIN values only, as parquetjs wrote. */
+  dictionary?: boolean;
+  /** zlib level of GZIP pages; default PARQUET_GZIP_LEVEL. */
+  gzipLevel?: number;
 }
 
 export const DEFAULT_ROW_GROUP_SIZE = 10_000;
@@ -78,9 +76,12 @@ export function encodeParquet(
   return encodeParquetFrom(columns, { rows: Array.isArray(rows) ? rows : [...rows], columnValue: plainColumnValue, toRow: (row) => row }, options);
 }
 
+/** Reads one column of a row: `row[name]` for plain rows, a column's read function for domain objects. */
+export type ColumnValueReader<R> = (column: string) => (row: R) => ParquetValue | undefined;
+
 /**
- * Rows of any shape for encodeParquetFrom: `columnValue` reads a column straight off a row, `toRow` makes the
- * plain row parquetjs needs for the one row per full group it appends itself.
+ * Rows of any shape for encodeParquetFrom: `columnValue` reads a column straight off a row (no row object per
+ * event); `toRow` builds the plain row of one (the writer itself reads columns only).
  */
 export interface ParquetRowSource<R> {
   rows: readonly R[];
@@ -90,7 +91,10 @@ export interface ParquetRowSource<R> {
 
 const plainColumnValue: ColumnValueReader<ParquetRow> = (column) => (row) => row[column];
 
-/** encodeParquet for rows that are not plain objects (e.g. events read through their column list). */
+/**
+ * encodeParquet for rows that are not plain objects (e.g. events read through their column list). Written by
+ * writeFlatParquet: dictionary pages where they pay off, pages compressed in parallel on the libuv thread pool.
+ */
 export async function encodeParquetFrom<R>(
   columns: readonly ParquetColumn[],
   source: ParquetRowSource<R>,
@@ -98,43 +102,14 @@ export async function encodeParquetFrom<R>(
 ): Promise<Buffer> {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) throw new Error(`invalid rowGroupSize ${rowGroupSize}`);
-  const output = parquetOutputBuffer();
-  const schema = parquetSchemaFor(columns, options.compression);
-  // One page per column chunk (pageSize = rowGroupSize): fewer page headers, and the row-group writes below
-  // then match what appendRow alone would produce, byte for byte.
-  const writer = await ParquetWriter.openStream(schema, output.stream, { rowGroupSize, pageSize: rowGroupSize });
-  await writeRowGroups(writer, schema, source, rowGroupSize);
-  await writer.close();
-  return output.bytes();
-}
-
-/** An in-memory stream for ParquetWriter.openStream, and the file it received. */
-export function parquetOutputBuffer(): { stream: Parameters<typeof ParquetWriter.openStream>[1]; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
+  const compression = options.compression ?? DEFAULT_PARQUET_COMPRESSION;
+  const schema = parquetSchemaFor(columns, compression);
+  return writeFlatParquet(schema, columns, source.rows, source.columnValue, {
+    compression,
+    gzipLevel: options.gzipLevel ?? PARQUET_GZIP_LEVEL,
+    rowGroupSize,
+    dictionary: options.dictionary ?? true,
   });
-  // parquetjs types the stream as an fs.WriteStream but only calls write() and end(), which any Writable has.
-  return { stream: sink as unknown as Parameters<typeof ParquetWriter.openStream>[1], bytes: () => Buffer.concat(chunks) };
-}
-
-/**
- * Hands each row group to parquetjs pre-shredded (shredFlatRows) instead of row by row. A full group is
- * prefilled with all but its last row, and appendRow(last row) makes parquetjs encode and write it as usual;
- * the final, partial group is prefilled whole and written by close().
- */
-async function writeRowGroups<R>(writer: ParquetWriter, schema: ParquetSchema, source: ParquetRowSource<R>, rowGroupSize: number) {
-  const { rows } = source;
-  for (let start = 0; start < rows.length; start += rowGroupSize) {
-    const end = Math.min(rows.length, start + rowGroupSize);
-    const full = end - start === rowGroupSize;
-    const prefilledEnd = full ? end - 1 : end;
-    writer.rowBuffer = prefilledEnd > start ? shredFlatRows(schema, rows, start, prefilledEnd, source.columnValue) : {};
-    if (full) await writer.appendRow(source.toRow(rows[end - 1]));
-  }
 }
 
 /**
