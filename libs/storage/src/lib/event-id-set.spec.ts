@@ -14,6 +14,24 @@ describe('uuidWords', () => {
       expect(uuidWords(bad, new Int32Array(4))).toBe(false);
     }
   });
+
+  it('refuses a non-hex character at any digit position, and the next UUID still parses', () => {
+    const valid = '00112233-4455-6677-8899-aabbccddeeff';
+    const words = new Int32Array(4);
+    // Neighbours of the digit ranges in ASCII, a Latin-1 letter, a fullwidth "a" and a UTF-16 surrogate.
+    const strangers = ['/', ':', '@', 'G', '`', 'g', '\u00e9', '\uff41', '\ud83d'];
+    const refused: string[] = [];
+    for (let at = 0; at < valid.length; at++) {
+      if (valid[at] === '-') continue;
+      for (const stranger of strangers) {
+        const bad = valid.slice(0, at) + stranger + valid.slice(at + 1);
+        if (!uuidWords(bad, words)) refused.push(bad);
+      }
+    }
+    expect(refused).toHaveLength(32 * strangers.length);
+    expect(uuidWords(valid, words)).toBe(true);
+    expect([...words].map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('')).toBe(valid.replace(/-/g, ''));
+  });
 });
 
 describe('EventIdSet', () => {

@@ -1,17 +1,29 @@
 const MAX_LOAD = 0.7;
 const imul = Math.imul;
-// Set by hexDigit on a non-hex character: module state so parsing allocates nothing.
-let hexInvalid = false;
+
+/**
+ * Value of each hex digit by character code, -1 for every other code below 128. One table read per character
+ * instead of range tests: a UUID is parsed for every event twice (duplicate check, then commit).
+ */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(digit)] = digit;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+}
 
 /** Writes the 128 bits of a UUID string (any case, with dashes) into out as four int32 words; false if not a UUID. */
 export function uuidWords(id: string, out: Int32Array): boolean {
-  if (id.length !== 36 || id[8] !== '-' || id[13] !== '-' || id[18] !== '-' || id[23] !== '-') return false;
-  hexInvalid = false;
+  if (id.length !== 36 || id.charCodeAt(8) !== DASH || id.charCodeAt(13) !== DASH || id.charCodeAt(18) !== DASH || id.charCodeAt(23) !== DASH) {
+    return false;
+  }
   const w0 = (hex4(id, 0) << 16) | hex4(id, 4);
   const w1 = (hex4(id, 9) << 16) | hex4(id, 14);
   const w2 = (hex4(id, 19) << 16) | hex4(id, 24);
   const w3 = (hex4(id, 28) << 16) | hex4(id, 32);
-  if (hexInvalid) return false;
+  if (hex4Invalid !== 0) {
+    hex4Invalid = 0;
+    return false;
+  }
   out[0] = w0;
   out[1] = w1;
   out[2] = w2;
@@ -19,23 +31,24 @@ export function uuidWords(id: string, out: Int32Array): boolean {
   return true;
 }
 
-function hexDigit(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  const lower = code | 0x20;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  hexInvalid = true;
-  return 0;
-}
+const DASH = 45;
+// Set by hex4 on a non-hex character: module state so parsing allocates nothing.
+let hex4Invalid = 0;
 
+/** The 16-bit value of 4 hex digits at s[at..at+4); flags hex4Invalid on any other character. */
 function hex4(s: string, at: number): number {
-  return (
-    (hexDigit(s.charCodeAt(at)) << 12) |
-    (hexDigit(s.charCodeAt(at + 1)) << 8) |
-    (hexDigit(s.charCodeAt(at + 2)) << 4) |
-    hexDigit(s.charCodeAt(at + 3))
-  );
+  const a = hexValue(s.charCodeAt(at));
+  const b = hexValue(s.charCodeAt(at + 1));
+  const c = hexValue(s.charCodeAt(at + 2));
+  const d = hexValue(s.charCodeAt(at + 3));
+  // Any -1 makes the OR negative.
+  hex4Invalid |= (a | b | c | d) & 0x80000000;
+  return (a << 12) | (b << 8) | (c << 4) | d;
 }
 
+function hexValue(code: number): number {
+  return code < 128 ? HEX_VALUE[code] : -1;
+}
 
 /**
  * An exact set of UUIDs: 128 bits per id in one flat Int32Array (open addressing, linear probing).
