@@ -1,4 +1,4 @@
-import { isNotEmpty, isObject, isString, maxLength } from 'class-validator';
+import { isNotEmpty, isObject, isString, maxLength } from './validator-functions';
 
 /**
  * Building blocks of the precompiled DTO mirror (event-fast-check.ts). Each is class-validator's own

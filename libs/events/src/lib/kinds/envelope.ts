@@ -12,12 +12,6 @@ import {
   Matches,
   MaxLength,
   ValidateNested,
-  equals,
-  isIn,
-  isISO31661Alpha2,
-  isString,
-  isUUID,
-  matches,
 } from 'class-validator';
 import type { EventType } from '../event-kinds';
 import { DEVICE_TYPES, ISO_UTC_MILLIS, SCHEMA_VERSION, type Device, type DeviceType } from '../event.types';
@@ -25,6 +19,7 @@ import { eventTimeMillis } from '../event-time-parsing';
 import { hasOnlyKeys, isPlainObject, optionalString, requiredString } from './checks';
 import { loose, type EnvelopeFields, type KindColumnReads, type LooseObject, type QualityField } from './event-kind';
 import { rowNumber, rowOptionalText, rowText, type EventRow } from './row-values';
+import { equals, isIn, isISO31661Alpha2, isString, isUUID, matches } from './validator-functions';
 
 /** The fields every event kind carries. */
 export interface EventEnvelope {

@@ -6,15 +6,12 @@ import {
   Max,
   MaxLength,
   Min,
-  isIn,
-  isInt,
-  max,
-  min,
 } from 'class-validator';
 import { CURRENCIES, MAX_PRICE_CENTS, MAX_QUANTITY, type Currency, type LineItem, type ProductRef } from '../event.types';
 import { hasOnlyKeys, isPlainObject, requiredString } from './checks';
 import { loose, type KindColumnReads, type LooseObject, type QualityField } from './event-kind';
 import { rowNumber, rowText, type EventRow } from './row-values';
+import { isIn, isInt, max, min } from './validator-functions';
 
 /** The product reference several kinds carry (page view, cart events, purchase lines): its contract and columns. */
 

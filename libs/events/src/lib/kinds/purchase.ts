@@ -10,9 +10,6 @@ import {
   MaxLength,
   Min,
   ValidateNested,
-  isIn,
-  isInt,
-  min,
 } from 'class-validator';
 import { CURRENCIES, PAYMENT_METHODS, type Currency, type LineItem, type PaymentMethod } from '../event.types';
 import { requiredString } from './checks';
@@ -20,6 +17,7 @@ import { EnvelopeDto, sampleEnvelope, type EventEnvelope } from './envelope';
 import { loose, type EventKind } from './event-kind';
 import { LINE_ITEM_KEYS, LineItemDto, productIsCertainlyValid, quantityIsCertainlyValid } from './product';
 import { rowNumber, rowText } from './row-values';
+import { isIn, isInt, min } from './validator-functions';
 
 export interface PurchaseEvent extends EventEnvelope {
   event_type: 'purchase';

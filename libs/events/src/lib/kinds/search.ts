@@ -1,8 +1,9 @@
-import { Equals, IsInt, IsNotEmpty, IsString, MaxLength, Min, isInt, min } from 'class-validator';
+import { Equals, IsInt, IsNotEmpty, IsString, MaxLength, Min } from 'class-validator';
 import { requiredString } from './checks';
 import { EnvelopeDto, sampleEnvelope, type EventEnvelope } from './envelope';
 import { loose, type EventKind } from './event-kind';
 import { rowNumber, rowText } from './row-values';
+import { isInt, min } from './validator-functions';
 
 export interface SearchEvent extends EventEnvelope {
   event_type: 'search';
