@@ -9,7 +9,8 @@ export type EventSink = Pick<PartitionedEventSink, 'recoverPartition' | 'writeBa
 
 /** The validation step: contract, record rules, dataset rules (MessageQualityGate implements it). */
 export interface ValidationGate {
-  check(messages: { value: Buffer | null; ref: string; timestampMs?: number }[]): Promise<GateResult>;
+  /** `refOf(index)`: where a message came from (e.g. `ecommerce.events/1@20417`), asked only for refused ones. */
+  check(messages: { value: Buffer | null; ref?: string; timestampMs?: number }[], refOf?: (index: number) => string): Promise<GateResult>;
   /** Told once the kept events are durable and committed, with the files their batch wrote. */
   commit(kept: readonly ShopEvent[], files: readonly string[]): void;
   /** Told when a checked chunk was not stored: it will be delivered again. */
@@ -84,11 +85,8 @@ export class MicroBatchIngestor {
 
     const ingestTimes = batch.timestampKind !== 'event';
     const checked = await gate.check(
-      chunk.map((m) => ({
-        value: m.value,
-        ref: `${topic}/${partition}@${m.offset}`,
-        timestampMs: ingestTimes ? kafkaTimestampMs(m.timestamp) : undefined,
-      })),
+      chunk.map((m) => ({ value: m.value, timestampMs: ingestTimes ? kafkaTimestampMs(m.timestamp) : undefined })),
+      (index) => `${topic}/${partition}@${chunk[index].offset}`,
     );
     const valid = checked.kept;
     const deadLetters: DeadLetter[] = checked.rejected.map(({ index, reason, details }) => {

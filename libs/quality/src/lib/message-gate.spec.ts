@@ -36,6 +36,33 @@ describe('MessageQualityGate', () => {
     expect(result.report.summary.rowsValid).toBe(1);
   });
 
+  it('asks refOf only for refused messages without a ref, and samples the rejection under that ref', async () => {
+    const asked: number[] = [];
+    const refOf = (index: number) => {
+      asked.push(index);
+      return `t/2@${100 + index}`;
+    };
+    const noRef = (value: string | ShopEvent) => ({ value: message(value).value });
+    const result = await gate().check([noRef(pageView(20)), noRef('{"event_id":'), noRef(pageView(21)), message('[]', 'given/0@7')], refOf);
+    expect(asked).toEqual([1]);
+    expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'invalid_json'],
+      [3, 'not_an_object'],
+    ]);
+    const samples = result.report.rules.flatMap((rule) => rule.samples);
+    expect(samples).toEqual(expect.arrayContaining(['t/2@101', 'given/0@7']));
+  });
+
+  it('rejects every row a dataset rule blocks, in message order, among kept ones', async () => {
+    const twice = pageView(30);
+    const result = await gate().check([message(twice), message(pageView(31)), message(twice), message(pageView(32)), message(twice)]);
+    expect(result.kept.map((e) => e.event_id)).toEqual([pageView(30), pageView(31), pageView(32)].map((e) => e.event_id));
+    expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [2, 'duplicate_event_id'],
+      [4, 'duplicate_event_id'],
+    ]);
+  });
+
   it('refuses a poison message alone: deep nesting, a string quantity', async () => {
     const deep = JSON.stringify(pageView(4)).replace(/}$/, `,"extra":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
     const purchase = JSON.parse(JSON.stringify(samplePurchase({ event_time: '2026-11-27T10:20:00.000Z' } as Partial<ShopEvent>)));

@@ -10,8 +10,11 @@ import { HourlySeenIds } from './seen-ids';
 
 export interface GateMessage {
   value: Buffer | null;
-  /** Where the message came from, e.g. `ecommerce.events/1@20417`: the sample id when it has no event_id. */
-  ref: string;
+  /**
+   * Where the message came from, e.g. `ecommerce.events/1@20417`: the sample id when it has no event_id. Only a
+   * refused message needs it: a caller may give `check` a `refOf` instead, so a clean batch builds no such strings.
+   */
+  ref?: string;
   /** When the message reached the pipeline (Kafka timestamp): the reference for "in the future" / "too old". */
   timestampMs?: number;
 }
@@ -91,31 +94,35 @@ export class MessageQualityGate {
     this.storedIds = options.storedIds ?? new InMemoryStoredEventIds();
   }
 
-  async check(messages: readonly GateMessage[]): Promise<GateResult> {
+  /** `refOf(index)`: the ref of a message without one (see GateMessage.ref). */
+  async check(messages: readonly GateMessage[], refOf?: (index: number) => string): Promise<GateResult> {
     const nowMs = this.now();
     const tally = new QualityTally(this.compiled, { nowMs });
     const survivors: ShopEvent[] = [];
     const survivorIndex: number[] = [];
     const rejected: GateRejection[] = [];
-    messages.forEach((message, index) => {
+    for (let index = 0; index < messages.length; index++) {
       try {
-        this.checkOne(message, index, tally, survivors, survivorIndex, rejected);
+        this.checkOne(messages[index], index, tally, survivors, survivorIndex, rejected, refOf);
       } catch (error) {
         // A rule tripping over one odd message refuses that message, never the batch (and never stops the consumer).
         rejected.push({ index, reason: 'processing_error', details: [`quality check failed: ${describeError(error)}`] });
       }
-    });
+    }
 
     await this.storedIds.refresh(survivors);
     const dataset = runDatasetRules(this.ruleSet.dataset, datasetFromEvents(survivors), { nowMs, seenIds: this.storedIds });
-    const blocking = new Set(dataset.blockingRows);
-    const failedErrorRules = dataset.results
-      .filter((r) => r.severity === 'error' && r.failed > 0)
-      .map((r) => `${r.id}: ${r.description}`);
+    // Ascending, so one cursor walks them alongside the survivors (no Set of rows).
+    const blockingRows = dataset.blockingRows;
+    let failedErrorRules: string[] | undefined;
     const kept: ShopEvent[] = [];
-    survivors.forEach((event, row) => {
-      if (blocking.has(row)) {
+    let nextBlocking = 0;
+    for (let row = 0; row < survivors.length; row++) {
+      const event = survivors[row];
+      if (nextBlocking < blockingRows.length && blockingRows[nextBlocking] === row) {
+        nextBlocking++;
         const duplicate = dataset.blockingKinds.get(row) === 'uniqueness';
+        failedErrorRules ??= dataset.results.filter((r) => r.severity === 'error' && r.failed > 0).map((r) => `${r.id}: ${r.description}`);
         rejected.push({
           index: survivorIndex[row],
           reason: duplicate ? 'duplicate_event_id' : 'dataset_rule',
@@ -131,7 +138,7 @@ export class MessageQualityGate {
         this.inFlight.add(event.event_id);
         kept.push(event);
       }
-    });
+    }
     rejected.sort((a, b) => a.index - b.index);
     return { kept, rejected, report: tally.toReport({ dataset }) };
   }
@@ -143,10 +150,12 @@ export class MessageQualityGate {
     survivors: ShopEvent[],
     survivorIndex: number[],
     rejected: GateRejection[],
+    refOf: ((index: number) => string) | undefined,
   ): void {
     const decoded = decodeEvent(message.value);
     if (!decoded.ok) {
-      const violations = tally.addContractRejection(decoded, { candidate: parseQuietly(message.value), ref: message.ref });
+      const ref = message.ref ?? refOf?.(index);
+      const violations = tally.addContractRejection(decoded, { candidate: parseQuietly(message.value), ref });
       const reasons = contractViolationReasons(violations);
       rejected.push({ index, reason: decoded.reason, details: reasons.length > 0 ? reasons : decoded.details });
       return;
