@@ -25,6 +25,9 @@ export function exitCleanlyOnSignals(app: INestApplicationContext, name: string,
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // `on`, not `once`: a second signal while closing (a supervisor or `timeout` signals the whole process group, then
+  // `npm start`'s clean-up signals each app again) must be ignored, not left to Node's default action, which kills
+  // the app mid-shutdown (exit 143: a generator's unsent messages or a processor's batch in hand cut off).
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
