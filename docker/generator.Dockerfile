@@ -9,7 +9,9 @@ RUN apt-get update \
     libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /repo
+# patches/: npm ci's postinstall applies them (patch-package), e.g. kafkajs's faster record encoding.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN NX_NO_CLOUD=true npm ci --no-audit --no-fund
 COPY . .
 # The apps' build targets (inferred from webpack.config.js) build for production by default (`npx nx show project

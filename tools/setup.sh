@@ -33,7 +33,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "setup: Node 20+ needed, found $(node --version)" >&2; exit 1; }
 
 stamp=node_modules/.setup-lock.sha256
-lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+# The patches (patches/, applied by npm ci's postinstall) count too: a changed patch needs a fresh install.
+lock_sum=$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "setup: npm ci" >&2
   NX_NO_CLOUD=true npm ci --no-audit --no-fund --loglevel=error
