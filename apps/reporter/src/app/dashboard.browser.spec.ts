@@ -112,6 +112,18 @@ describe('dashboard in headless Chromium', () => {
     expect(snapshot.minutes.points.length).toBeLessThanOrEqual(60);
   });
 
+  it('plots the quality score as one bar per hour with a report, in percent', async () => {
+    const quality = (await page.evaluate(`(function (c) { return { type: c.config.type, data: c.data.datasets[0].data }; })(Chart.getChart('chart-quality'))`)) as {
+      type: string;
+      data: (number | null)[];
+    };
+    expect(quality.type).toBe('bar');
+    const scores = quality.data.filter((v): v is number => v !== null);
+    expect(scores.length).toBeGreaterThan(0);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...scores)).toBeLessThanOrEqual(100);
+  });
+
   it('plots dead letters and lag sampled from the processor', async () => {
     const lag = (await page.evaluate(`Chart.getChart('chart-minute-pipeline').data.datasets[1].data`)) as (number | null)[];
     expect(lag.filter((v) => v === 42).length).toBeGreaterThan(0);

@@ -271,9 +271,10 @@ const CLIENT_SCRIPT = `
     var quality = {};
     s.quality.hours.forEach(function (h) { quality[h.hour] = h.qualityScore * 100; });
     set('[data-chart-range="quality"]', dayHour(s.history.from) + '\\u2013' + dayHour(s.history.to) + ' UTC');
-    draw('quality', 'line', {
+    // Bars, not a line: in the first hours of a run a line is a lone dot; an hour without a report has no bar.
+    draw('quality', 'bar', {
       labels: hours.map(function (p) { return dayHour(p.hour); }),
-      datasets: [{ label: 'Checks passed (%)', data: hours.map(function (p) { return p.hour in quality ? quality[p.hour] : null; }), borderColor: P.quality, backgroundColor: P.quality, pointRadius: 3, spanGaps: true }],
+      datasets: [{ label: 'Checks passed (%)', data: hours.map(function (p) { return p.hour in quality ? quality[p.hour] : null; }), backgroundColor: P.quality }],
     }, { scales: { y: { min: 0, max: 100 } }, plugins: { legend: { display: false } } });
   }
 
