@@ -16,12 +16,14 @@ import { encodeRleBitPackedHybrid } from './rle-hybrid';
  * sessions), and large GZIP pages are compressed with node:zlib's asynchronous gzip, which runs on libuv's thread
  * pool (UV_THREADPOOL_SIZE threads, 4 by default): the chunks of a file compress in parallel, on other cores than
  * the one encoding the next column (small pages stay on this thread, see THREAD_POOL_GZIP_MIN_BYTES). parquetjs still provides the thrift structures and their serialization,
- * snappy, and the file envelope and footer (ParquetEnvelopeWriter: magic, schema elements, created_by); levels
+ * snappy, and the file envelope (ParquetEnvelopeWriter: magic, offsets); the footer is written here (encodeFooter:
+ * parquetjs's schema elements plus column_orders, without which pyarrow ignores the statistics, and an honest
+ * created_by); levels
  * and dictionary indices go through encodeRleBitPackedHybrid (rle-hybrid.ts: parquetjs's was ~45 % of this
  * writer's CPU). What is assembled here: PLAIN values, the
  * dictionary, pages, column chunks with their statistics, row groups.
  *
- * Layout, as readers expect it (checked with parquetjs and DuckDB in the specs): per column chunk an optional
+ * Layout, as readers expect it (checked with parquetjs, DuckDB and pyarrow in the specs): per column chunk an optional
  * dictionary page (PLAIN values, encoding PLAIN_DICTIONARY as most writers emit) and one DATA_PAGE_V2 (definition
  * levels RLE, uncompressed; values RLE_DICTIONARY or PLAIN, compressed), the same page version parquetjs wrote.
  * Chunk statistics: min_value/max_value (unsigned byte order for strings), null_count, and distinct_count where
@@ -122,9 +124,52 @@ export async function writeFlatParquet<R>(
     rowGroup.total_compressed_size = i64(envelope.offset.valueOf() - groupStart);
     envelope.rowGroups.push(rowGroup as ParquetEnvelopeWriter['rowGroups'][number]);
   }
-  envelope.rowCount = i64(rows.length) as ParquetEnvelopeWriter['rowCount'];
-  envelope.writeFooter({});
+  envelope.writeSection(encodeFooter(schema, rows.length, envelope.rowGroups));
   return Buffer.concat(parts);
+}
+
+/**
+ * What the footer's created_by says, in the grammar readers parse (parquet-mr/parquet-java VersionParser, Arrow
+ * C++ ApplicationVersion): "<application> version <semver>". Readers key workarounds for known writer bugs on
+ * application and version (parquet-mr's CorruptStatistics, Arrow's ApplicationVersion checks), so the name is
+ * ours rather than parquetjs's, whose "@dsnp/parquetjs" parquet-mr cannot parse at all (it then distrusts the
+ * legacy min/max string statistics, PARQUET-251; ours are min_value/max_value, which it reads either way).
+ * Bump the version when the bytes written change in a way a reader might need to tell apart.
+ */
+export const FLAT_PARQUET_CREATED_BY = 'ecommerce-streaming-pipeline flat-parquet-writer version 1.0.0';
+
+/**
+ * parquetjs's footer (schema elements as its encodeFooter makes them: converted types, no LogicalType) plus
+ * column_orders: without them the Parquet spec tells readers to ignore min_value/max_value, and Arrow C++
+ * (pyarrow) does, which leaves it no statistics to prune row groups on. TYPE_ORDER is the order the
+ * statistics are computed in: signed for the integers and timestamps, unsigned bytes for UTF8.
+ */
+function encodeFooter(schema: ParquetSchema, rowCount: number, rowGroups: thrift.RowGroup[]): Buffer {
+  const elements = [new thrift.SchemaElement({ name: 'root', num_children: schema.fieldList.length })];
+  for (const field of schema.fieldList) {
+    if (field.isNested || !field.primitiveType) throw new Error(`flat Parquet writer: nested field ${field.name}`);
+    const element = new thrift.SchemaElement({
+      name: field.name,
+      repetition_type: thrift.FieldRepetitionType[field.repetitionType],
+      type: thrift.Type[field.primitiveType],
+    });
+    if (field.originalType) element.converted_type = thrift.ConvertedType[field.originalType];
+    elements.push(element);
+  }
+  const metadata = new thrift.FileMetaData({
+    version: 1,
+    schema: elements,
+    num_rows: i64(rowCount),
+    row_groups: rowGroups,
+    created_by: FLAT_PARQUET_CREATED_BY,
+    column_orders: schema.fieldList.map(() => new thrift.ColumnOrder({ TYPE_ORDER: new thrift.TypeDefinedOrder() })),
+  });
+  const encoded = serializeThrift(metadata);
+  const footer = Buffer.alloc(encoded.length + 8);
+  encoded.copy(footer);
+  footer.writeUInt32LE(encoded.length, encoded.length);
+  footer.write('PAR1', encoded.length + 4);
+  return footer;
 }
 
 /** The two methods of node-int64 that ParquetEnvelopeWriter calls on its file offset. */
