@@ -21,6 +21,8 @@ command -v chromium >/dev/null || need_apt+=(chromium)
 # The local S3 server is built once from source (tools/s3/s3.sh fetch); any Go will do, even bookworm's 1.19:
 # the script fetches the Go toolchain versitygw needs from the Go module proxy.
 command -v go >/dev/null || [ -x .s3/bin/versitygw ] || need_apt+=(golang-go)
+# Python 3 with venv for the pyarrow check of the lake's Parquet files (below).
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -39,6 +41,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "setup: npm ci" >&2
   NX_NO_CLOUD=true npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > "$stamp"
+fi
+
+# pyarrow, pinned in tools/interop/requirements.txt, in a venv of its own (libs/storage's pyarrow-crosscheck spec
+# reads the lake's Parquet with it); rebuilt only when that file changed. Wheels only: no compiling Arrow.
+venv_stamp=.venv-interop/.requirements.sha256
+requirements_sum=$(sha256sum tools/interop/requirements.txt | cut -d' ' -f1)
+if [ ! -f "$venv_stamp" ] || [ "$(cat "$venv_stamp")" != "$requirements_sum" ]; then
+  echo "setup: Python venv .venv-interop (tools/interop/requirements.txt)" >&2
+  rm -rf .venv-interop
+  python3 -m venv .venv-interop
+  .venv-interop/bin/pip install --quiet --disable-pip-version-check --no-input --only-binary=:all: -r tools/interop/requirements.txt
+  echo "$requirements_sum" > "$venv_stamp"
 fi
 
 bash tools/kafka/kafka.sh fetch
