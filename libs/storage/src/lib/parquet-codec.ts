@@ -8,7 +8,7 @@ export const PARQUET_COMPRESSION_CODECS: readonly ParquetCompressionCodec[] = ['
 /**
  * GZIP: snappy, which has no entropy coding, leaves the random hex of event_id at 36 bytes per event; GZIP (zlib,
  * native, large pages on the libuv thread pool, see flat-parquet-writer.ts) at level 1 compresses it, and every
- * engine reads it (DuckDB, Spark, pyarrow, Trino). bench/README.md "Third round" and "Fourth round" have the figures.
+ * engine tried reads it (DuckDB and pyarrow in the specs, Spark by hand: README "Data on disk"). bench/README.md "Third round" and "Fourth round" have the figures.
  */
 export const DEFAULT_PARQUET_COMPRESSION: ParquetCompressionCodec = 'GZIP';
 
