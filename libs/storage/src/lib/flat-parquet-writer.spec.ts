@@ -2,7 +2,7 @@ import { ParquetReader } from '@dsnp/parquetjs';
 import type { ColumnMetaData } from '@dsnp/parquetjs/dist/gen-nodejs/parquet_types';
 import { EVENT_COLUMNS, toEventRow } from '@pipeline/events';
 import { encodeEventsParquet } from './event-parquet';
-import { MAX_DICTIONARY_PAGE_BYTES } from './flat-parquet-writer';
+import { FLAT_PARQUET_CREATED_BY, MAX_DICTIONARY_PAGE_BYTES } from './flat-parquet-writer';
 import { decodeParquet, encodeParquet, type ParquetColumn, type ParquetEncodingOptions, type ParquetRow } from './parquet-codec';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream } from './testing/event-factory';
@@ -96,6 +96,18 @@ describe('writeFlatParquet (through encodeParquet / encodeEventsParquet)', () =>
     const never = chunks['never']?.statistics;
     expect(Number(never?.null_count)).toBe(600);
     expect(never?.min_value ?? undefined).toBeUndefined();
+  });
+
+  it('declares the order of its statistics (column_orders) and who wrote the file in the grammar readers parse', async () => {
+    for (const rows of [edgeRows(10), []]) {
+      const reader = await ParquetReader.openBuffer(await encodeParquet(EDGE_COLUMNS, rows));
+      // Without TYPE_ORDER entries Arrow C++ (pyarrow) ignores min_value/max_value (pyarrow-crosscheck.spec.ts).
+      expect(reader.metadata?.column_orders).toEqual(EDGE_COLUMNS.map(() => expect.objectContaining({ TYPE_ORDER: expect.anything() })));
+      expect(reader.metadata?.created_by).toBe(FLAT_PARQUET_CREATED_BY);
+      await reader.close();
+    }
+    // parquet-mr's VersionParser.FORMAT: application, "version", semver.
+    expect(FLAT_PARQUET_CREATED_BY).toMatch(/^(.*?)\s+version\s*(\d+\.\d+\.\d+)$/);
   });
 
   it('writes an empty file (no row groups) and a one-row file', async () => {
