@@ -33,6 +33,7 @@ const Encoder = load<{ new (): { writeVarLong(v: number): EncoderLike } }>('prot
 const crc32C = load<(buffer: Buffer) => number>('protocol/recordBatch/crc32C');
 const murmur2 = load<(key: string | Buffer) => number>('producer/partitioners/default/murmur2');
 const groupMessagesPerPartition = load<(input: unknown) => Record<string, unknown[]>>('producer/groupMessagesPerPartition');
+const Batch = load<new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: { offset: string }[] }>('consumer/batch');
 const produceRequest = load<(input: unknown) => { encode(): Promise<EncoderLike> }>('protocol/requests/produce/v3/request');
 
 const vectors = JSON.parse(readFileSync(join(__dirname, 'kafkajs-patch.vectors.json'), 'utf8'));
@@ -134,6 +135,22 @@ describe('kafkajs patch (patches/kafkajs+2.2.4.patch)', () => {
       expect(record.timestamp).toBe(String(1_000 + delta));
     }
     expect(new Encoder().writeVarLong(2 ** 30).buffer.toString('hex')).toBe('8080808008');
+  });
+
+  it('drops the messages of a fetch below the fetched offset, exactly also beyond 2^53', () => {
+    const offsetsKept = (fetchedOffset: string, offsets: string[]) =>
+      new Batch('t', fetchedOffset, {
+        partition: 0,
+        highWatermark: '0',
+        abortedTransactions: [],
+        messages: offsets.map((offset) => ({ offset, key: null, value: null, headers: {}, isControlRecord: false })),
+      }).messages.map((m) => m.offset);
+    expect(offsetsKept('5', ['3', '4', '5', '6'])).toEqual(['5', '6']);
+    expect(offsetsKept('9007199254740990', ['9007199254740989', '9007199254740993'])).toEqual(['9007199254740993']);
+    expect(offsetsKept('9223372036854775801', ['9223372036854775800', '9223372036854775801', '9223372036854775802'])).toEqual([
+      '9223372036854775801',
+      '9223372036854775802',
+    ]);
   });
 
   it('keeps header keys named like Object.prototype members as plain headers', async () => {
