@@ -300,7 +300,9 @@ function plainSize(column: FlatParquetColumn, values: readonly (string | number)
   if (column.type !== 'string') return 8 * values.length;
   const sizes = dictionary.distinct.map((value) => 4 + Buffer.byteLength(value as string, 'utf8'));
   let total = 0;
-  for (const index of dictionary.indices) total += sizes[index];
+  // An indexed loop: for...of allocated an iterator result per value here (~80 bytes per event in a drain's heap profile).
+  const indices = dictionary.indices;
+  for (let i = 0; i < indices.length; i++) total += sizes[indices[i]];
   return total;
 }
 

@@ -19,7 +19,7 @@ import { eventTimeMillis } from '../event-time-parsing';
 import { hasOnlyKeys, isPlainObject, optionalString, requiredString } from './checks';
 import { loose, type EnvelopeFields, type KindColumnReads, type LooseObject, type QualityField } from './event-kind';
 import { rowNumber, rowOptionalText, rowText, type EventRow } from './row-values';
-import { equals, isIn, isISO31661Alpha2, isString, isUUID, matches } from './validator-functions';
+import { equals, isIn, isISO31661Alpha2, isString, isUUID, matchesPattern } from './validator-functions';
 
 /** The fields every event kind carries. */
 export interface EventEnvelope {
@@ -114,7 +114,7 @@ export function envelopeIsCertainlyValid(event: Readonly<Record<string, unknown>
     isUUID(event['event_id']) &&
     equals(event['schema_version'], SCHEMA_VERSION) &&
     isString(event['event_time']) &&
-    matches(event['event_time'], ISO_UTC_MILLIS) &&
+    matchesPattern(event['event_time'], ISO_UTC_MILLIS) &&
     requiredString(event['user_id'], 64) &&
     requiredString(event['session_id'], 64) &&
     deviceIsValid(event['device']) &&

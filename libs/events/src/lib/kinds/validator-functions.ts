@@ -7,3 +7,13 @@ import * as classValidator from 'class-validator';
  */
 export const { equals, isIn, isInt, isISO31661Alpha2, isNotEmpty, isObject, isString, isUUID, matches, max, maxLength, min } =
   classValidator;
+
+/**
+ * class-validator's `matches` without the result array of `String.prototype.match` (~100 bytes per call, the
+ * contract check's largest allocation after the event itself): for a pattern that is neither global nor sticky,
+ * `!!value.match(pattern)` and `pattern.test(value)` agree, and test() keeps no state between calls.
+ */
+export function matchesPattern(value: unknown, pattern: RegExp): boolean {
+  if (pattern.global || pattern.sticky) return matches(value as string, pattern);
+  return typeof value === 'string' && pattern.test(value);
+}
