@@ -1,14 +1,12 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { ShopEvent } from '@pipeline/events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeEventsParquet } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
-import { MetricsRollup } from './metrics-rollup';
 import { encodeParquet } from './parquet-codec';
-import { PartitionedEventSink } from './partitioned-event-sink';
 import { compactHour } from './hour-compaction';
 import { listHourPartitions, readMetricTable } from './storage-readers';
+import { writeCommittedBatches } from './testing/compaction-fixtures';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -39,25 +37,16 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
   beforeAll(async () => {
     temp = makeTempDir('duckdb');
     backend = new LocalFileSystemBackend(temp.dir);
-    const sink = new PartitionedEventSink(backend, { rowGroupSize: 200 }); // default codec (GZIP); the compacted hour is SNAPPY
-    const rollup = new MetricsRollup(backend);
-    // Like Kafka: events keyed by session go to one partition, each partition has its own offsets.
-    const byPartition: ShopEvent[][] = Array.from({ length: PARTITIONS }, () => []);
-    for (const event of EVENTS) byPartition[Number(event.session_id.slice(2)) % PARTITIONS].push(event);
-    for (const [partition, events] of byPartition.entries()) {
-      for (let first = 0; first < events.length; first += 317) {
-        const slice = events.slice(first, first + 317);
-        const written = await sink.writeBatch({
-          topic: TOPIC,
-          partition,
-          firstOffset: String(first),
-          lastOffset: String(first + slice.length - 1),
-          events: slice,
-        });
-        await sink.completeBatch(TOPIC, partition);
-        await rollup.rollupHours(written.hours);
-      }
-    }
+    // Like Kafka: events keyed by session go to one partition, each partition has its own offsets. Default codec
+    // (GZIP); the compacted hour is SNAPPY.
+    await writeCommittedBatches(backend, EVENTS, {
+      topic: TOPIC,
+      partitions: PARTITIONS,
+      batchSize: 317,
+      rollup: true,
+      partitionOf: (event) => Number(event.session_id.slice(2)) % PARTITIONS,
+      parquet: { rowGroupSize: 200 },
+    });
     // Hour 10 compacted (one file, rows sorted by time), hour 11 as the sink wrote it: DuckDB checks both, reading
     // the visible files only, as every reader must.
     await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 200 } });

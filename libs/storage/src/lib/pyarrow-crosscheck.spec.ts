@@ -8,11 +8,10 @@ import { FLAT_PARQUET_CREATED_BY } from './flat-parquet-writer';
 import { compactHour } from './hour-compaction';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { METRIC_TABLE_COLUMNS, METRIC_TABLE_NAMES, type MetricTableName } from './metric-tables';
-import { MetricsRollup } from './metrics-rollup';
 import { encodeParquet, type ParquetColumn, type ParquetRow } from './parquet-codec';
-import { PartitionedEventSink } from './partitioned-event-sink';
 import { listHourPartitions, readMetricTable } from './storage-readers';
 import { metricTableDataset, metricTableKey } from './storage-layout';
+import { writeCommittedBatches } from './testing/compaction-fixtures';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream, pageView, search } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -139,18 +138,14 @@ describeWithPyarrow('Parquet files, read by pyarrow', () => {
     temp = makeTempDir('pyarrow');
     backend = new LocalFileSystemBackend(join(temp.dir, 'lake'));
     // The lake as the processor writes it (GZIP events, metric tables), hour 10 compacted (SNAPPY, sorted).
-    const sink = new PartitionedEventSink(backend, { rowGroupSize: 200 });
-    const rollup = new MetricsRollup(backend);
-    const byPartition: ShopEvent[][] = Array.from({ length: PARTITIONS }, () => []);
-    for (const event of EVENTS) byPartition[Number(event.session_id.slice(2)) % PARTITIONS].push(event);
-    for (const [partition, events] of byPartition.entries()) {
-      for (let first = 0; first < events.length; first += 317) {
-        const slice = events.slice(first, first + 317);
-        const written = await sink.writeBatch({ topic: TOPIC, partition, firstOffset: String(first), lastOffset: String(first + slice.length - 1), events: slice });
-        await sink.completeBatch(TOPIC, partition);
-        await rollup.rollupHours(written.hours);
-      }
-    }
+    await writeCommittedBatches(backend, EVENTS, {
+      topic: TOPIC,
+      partitions: PARTITIONS,
+      batchSize: 317,
+      rollup: true,
+      partitionOf: (event) => Number(event.session_id.slice(2)) % PARTITIONS,
+      parquet: { rowGroupSize: 200 },
+    });
     await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 500 } });
     eventFiles = (await listVisibleEventFilesInRange(backend)).map((key) => backend.pathOf(key));
     for (const table of METRIC_TABLE_NAMES) {

@@ -3,19 +3,31 @@ import { decodeEventIdFile, formatPackedId } from '../event-id-file';
 import { listVisibleFiles } from '../compaction-visibility';
 import { MetricsRollup } from '../metrics-rollup';
 import { PartitionedEventSink } from '../partitioned-event-sink';
+import type { ParquetEncodingOptions } from '../parquet-codec';
 import type { StorageBackend } from '../storage-backend';
 import { readEventRowsInRange } from '../visible-event-readers';
 
-/** Writes `events` as committed Kafka-like batches of `batchSize` per partition (round robin by session). */
+/**
+ * Writes `events` as committed Kafka-like batches of `batchSize` per partition, each partition with its own offsets,
+ * as the processor does, in `parquet`'s encoding. Events go round robin to the partitions, or to `partitionOf(event)`.
+ */
 export async function writeCommittedBatches(
   backend: StorageBackend,
   events: readonly ShopEvent[],
-  { topic = 't', partitions = 1, batchSize = 10, firstOffset = 0, rollup = false } = {},
+  {
+    topic = 't',
+    partitions = 1,
+    batchSize = 10,
+    firstOffset = 0,
+    rollup = false,
+    partitionOf = undefined as ((event: ShopEvent, index: number) => number) | undefined,
+    parquet = {} as ParquetEncodingOptions,
+  } = {},
 ): Promise<{ batches: number; hours: Set<string> }> {
-  const sink = new PartitionedEventSink(backend);
+  const sink = new PartitionedEventSink(backend, parquet);
   const rollups = new MetricsRollup(backend);
   const byPartition: ShopEvent[][] = Array.from({ length: partitions }, () => []);
-  events.forEach((event, i) => byPartition[i % partitions].push(event));
+  events.forEach((event, i) => byPartition[partitionOf ? partitionOf(event, i) : i % partitions].push(event));
   let batches = 0;
   const hours = new Set<string>();
   for (const [partition, list] of byPartition.entries()) {
