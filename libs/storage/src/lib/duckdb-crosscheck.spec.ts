@@ -6,7 +6,7 @@ import { LocalFileSystemBackend } from './local-file-system-backend';
 import { encodeParquet } from './parquet-codec';
 import { compactHour } from './hour-compaction';
 import { listHourPartitions, readMetricTable } from './storage-readers';
-import { writeCommittedBatches } from './testing/compaction-fixtures';
+import { writeSessionKeyedLake } from './testing/compaction-fixtures';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -39,14 +39,7 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
     backend = new LocalFileSystemBackend(temp.dir);
     // Like Kafka: events keyed by session go to one partition, each partition has its own offsets. Default codec
     // (GZIP); the compacted hour is SNAPPY.
-    await writeCommittedBatches(backend, EVENTS, {
-      topic: TOPIC,
-      partitions: PARTITIONS,
-      batchSize: 317,
-      rollup: true,
-      partitionOf: (event) => Number(event.session_id.slice(2)) % PARTITIONS,
-      parquet: { rowGroupSize: 200 },
-    });
+    await writeSessionKeyedLake(backend, EVENTS, TOPIC, PARTITIONS);
     // Hour 10 compacted (one file, rows sorted by time), hour 11 as the sink wrote it: DuckDB checks both, reading
     // the visible files only, as every reader must.
     await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 200 } });

@@ -11,7 +11,7 @@ import { METRIC_TABLE_COLUMNS, METRIC_TABLE_NAMES, type MetricTableName } from '
 import { encodeParquet, type ParquetColumn, type ParquetRow } from './parquet-codec';
 import { listHourPartitions, readMetricTable } from './storage-readers';
 import { metricTableDataset, metricTableKey } from './storage-layout';
-import { writeCommittedBatches } from './testing/compaction-fixtures';
+import { writeSessionKeyedLake } from './testing/compaction-fixtures';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
 import { eventStream, pageView, search } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -138,14 +138,7 @@ describeWithPyarrow('Parquet files, read by pyarrow', () => {
     temp = makeTempDir('pyarrow');
     backend = new LocalFileSystemBackend(join(temp.dir, 'lake'));
     // The lake as the processor writes it (GZIP events, metric tables), hour 10 compacted (SNAPPY, sorted).
-    await writeCommittedBatches(backend, EVENTS, {
-      topic: TOPIC,
-      partitions: PARTITIONS,
-      batchSize: 317,
-      rollup: true,
-      partitionOf: (event) => Number(event.session_id.slice(2)) % PARTITIONS,
-      parquet: { rowGroupSize: 200 },
-    });
+    await writeSessionKeyedLake(backend, EVENTS, TOPIC, PARTITIONS);
     await compactHour(backend, 'year=2026/month=11/day=27/hour=10', { parquet: { compression: 'SNAPPY', rowGroupSize: 500 } });
     eventFiles = (await listVisibleEventFilesInRange(backend)).map((key) => backend.pathOf(key));
     for (const table of METRIC_TABLE_NAMES) {

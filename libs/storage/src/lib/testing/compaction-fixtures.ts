@@ -50,6 +50,21 @@ export async function writeCommittedBatches(
   return { batches, hours };
 }
 
+/**
+ * The cross-checks' lake: like Kafka, each session's events in one partition (by the number in its id), batches of
+ * 317 per partition with their own offsets, row groups of 200, metric tables rolled up.
+ */
+export function writeSessionKeyedLake(backend: StorageBackend, events: readonly ShopEvent[], topic: string, partitions: number) {
+  return writeCommittedBatches(backend, events, {
+    topic,
+    partitions,
+    batchSize: 317,
+    rollup: true,
+    partitionOf: (event) => Number(event.session_id.slice(2)) % partitions,
+    parquet: { rowGroupSize: 200 },
+  });
+}
+
 /** event_id of every visible stored row, duplicates included, sorted. */
 export async function visibleEventIds(backend: StorageBackend): Promise<string[]> {
   return (await readEventRowsInRange(backend)).map((row) => String(row['event_id'])).sort();
