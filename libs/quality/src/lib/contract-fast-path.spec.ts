@@ -1,12 +1,21 @@
 import { decodeEvent, isCertainlyValidEvent, validateEvent, validateEventWithDtos, type DecodeResult } from '@pipeline/events';
 import { ClickstreamSimulation, FAULT_KINDS } from '@pipeline/simulation';
+import {
+  encode,
+  FIELD_REPLACEMENTS,
+  leafPaths,
+  MUTATION_START,
+  sampleEventsByType,
+  withRemoved,
+  withValue,
+} from './testing/event-mutations';
 
 /**
  * decodeEvent accepts well-formed events through a precompiled mirror of the DTOs (isCertainlyValidEvent) and
  * sends everything else to class-validator. These tests prove the two give the same verdict (and the same
  * rejection details) on every generated event, every injected fault kind and a matrix of hand-made breakages.
  */
-const START = Date.parse('2026-11-27T10:00:00.000Z');
+const START = MUTATION_START;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -63,28 +72,15 @@ describe('the fast contract path agrees with class-validator', () => {
 
   describe('on a matrix of broken fields', () => {
     const samples = sampleEventsByType();
-    const replacements: Array<[string, unknown]> = [
-      ['null', null],
-      ['empty string', ''],
-      ['number', 12],
-      ['float', 1.5],
-      ['negative', -1],
-      ['huge', 100_000_001],
-      ['boolean', true],
-      ['object', {}],
-      ['array', []],
-      ['string of 65', 'x'.repeat(65)],
-      ['string of 257', 'x'.repeat(257)],
-      ['string of 513', 'x'.repeat(513)],
-      ['64 emoji (128 UTF-16 units)', '\u{1F600}'.repeat(64)],
-      ['numeric string', '12'],
-    ];
+    it('has a sample of every kind', () => {
+      expect(Object.keys(samples).sort()).toEqual(['add_to_cart', 'page_view', 'page_view (no product)', 'purchase', 'remove_from_cart', 'search']);
+    });
 
     for (const [type, event] of Object.entries(samples)) {
       for (const path of leafPaths(event)) {
         it(`${type}: ${path.join('.')} missing or replaced`, () => {
           expectSameVerdict(encode(withRemoved(event, path)));
-          for (const [, replacement] of replacements) expectSameVerdict(encode(withValue(event, path, replacement)));
+          for (const [, replacement] of FIELD_REPLACEMENTS) expectSameVerdict(encode(withValue(event, path, replacement)));
         });
       }
       it(`${type}: extra keys at the root and nested, and a __proto__ key`, () => {
@@ -102,44 +98,3 @@ describe('the fast contract path agrees with class-validator', () => {
     for (const parsed of [null, 1, 'x', [], [{}], true]) expect(validateEvent(parsed)).toEqual(validateEventWithDtos(parsed));
   });
 });
-
-function sampleEventsByType(): Record<string, Record<string, unknown>> {
-  const simulation = new ClickstreamSimulation({ seed: 3, startTime: START });
-  const byType: Record<string, Record<string, unknown>> = {};
-  for (let i = 0; i < 20_000 && Object.keys(byType).length < 6; i++) {
-    const event = JSON.parse(simulation.next().value.toString('utf8')) as Record<string, unknown>;
-    const key = event['event_type'] === 'page_view' && event['product'] === null ? 'page_view (no product)' : String(event['event_type']);
-    byType[key] ??= event;
-  }
-  expect(Object.keys(byType).sort()).toEqual(['add_to_cart', 'page_view', 'page_view (no product)', 'purchase', 'remove_from_cart', 'search']);
-  return byType;
-}
-
-/** Every field path, objects and arrays included (items.0.quantity, device, ...). */
-function leafPaths(value: unknown, prefix: string[] = []): string[][] {
-  if (value === null || typeof value !== 'object') return [prefix];
-  const paths: string[][] = prefix.length > 0 ? [prefix] : [];
-  for (const [key, child] of Object.entries(value)) paths.push(...leafPaths(child, [...prefix, key]));
-  return paths;
-}
-
-function withValue(event: unknown, path: string[], replacement: unknown): unknown {
-  const copy = structuredClone(event) as Record<string, unknown>;
-  let target = copy;
-  for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
-  target[path[path.length - 1]] = replacement;
-  return copy;
-}
-
-function withRemoved(event: unknown, path: string[]): unknown {
-  const copy = structuredClone(event) as Record<string, unknown>;
-  let target = copy;
-  for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
-  if (Array.isArray(target)) target.splice(Number(path[path.length - 1]), 1);
-  else delete target[path[path.length - 1]];
-  return copy;
-}
-
-function encode(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value), 'utf8');
-}

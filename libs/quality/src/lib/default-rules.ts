@@ -82,14 +82,20 @@ const productOf = (event: ShopEvent) => (event as unknown as Loose)['product'] a
  * The record rules every event goes through: the original system's checks (not null, data types, allowed
  * values, price/quantity/timestamp ranges) plus formats and cross-field consistency. Add a rule here,
  * or pass your own list to compileRecordRules.
+ *
+ * Many of them restate the event contract (the DTOs in libs/events): they are marked `afterContract: 'implied'`, so
+ * the processor, which only judges events the contract accepted, does not check them twice; contract rejections are
+ * still counted against them (contract-rejections.ts). Tighter business bounds (prices, quantities, times) and
+ * cross-field relations always run. contract-implied-rules.spec.ts fails when a mark claims more than the contract.
  */
 export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): RecordRule[] {
   const options = { ...DEFAULT_QUALITY_OPTIONS, ...overrides };
   return [
     requiredRule({ id: 'not_null', description: 'null detection', fields: EVENT_FIELDS }),
-    dataTypeRule({ id: 'data_type', description: 'data type validation', fields: EVENT_FIELDS }),
+    dataTypeRule({ id: 'data_type', description: 'data type validation', fields: EVENT_FIELDS, contractTypesFields: true }),
     allowedSetRule({
       id: 'allowed_event_type',
+      afterContract: 'implied',
       description: 'allowed values: event type',
       column: 'event_type',
       values: EVENT_TYPES,
@@ -97,6 +103,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     allowedSetRule({
       id: 'allowed_device_type',
+      afterContract: 'implied',
       description: 'allowed values: device type',
       column: 'device_type',
       values: DEVICE_TYPES,
@@ -104,6 +111,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     allowedSetRule({
       id: 'allowed_currency',
+      afterContract: 'implied',
       description: 'allowed values: currency',
       column: 'currency',
       appliesTo: WITH_PRICE,
@@ -113,6 +121,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     allowedSetRule({
       id: 'allowed_payment_method',
+      afterContract: 'implied',
       description: 'allowed values: payment method',
       column: 'payment_method',
       appliesTo: WITH_PAYMENT,
@@ -121,6 +130,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     allowedSetRule({
       id: 'supported_schema_version',
+      afterContract: 'implied',
       description: 'allowed values: schema version',
       column: 'schema_version',
       values: [SCHEMA_VERSION],
@@ -156,6 +166,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     formatRule({
       id: 'event_id_format',
+      afterContract: 'implied',
       description: 'format: event id is a UUID',
       column: 'event_id',
       pattern: UUID,
@@ -184,6 +195,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     consistencyRule({
       id: 'cart_has_product',
+      afterContract: 'implied',
       description: 'consistency: cart events carry a product',
       columns: ['product_id'],
       appliesTo: WITH_REQUIRED_PRODUCT,

@@ -160,7 +160,8 @@ export class MessageQualityGate {
       rejected.push({ index, reason: decoded.reason, details: reasons.length > 0 ? reasons : decoded.details });
       return;
     }
-    const failures = tally.evaluate(decoded.event, message.timestampMs);
+    // decodeEvent accepted it: the rules the contract implies need not run again.
+    const failures = tally.evaluate(decoded.event, message.timestampMs, true);
     if (hasBlockingFailure(failures)) {
       rejected.push({ index, reason: 'quality_rule', details: failureReasons(failures) });
       return;

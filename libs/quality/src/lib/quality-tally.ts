@@ -85,13 +85,13 @@ export class QualityTally {
    * `referenceMs` is the time the event reached the pipeline (its Kafka timestamp) when known: time rules judge
    * "in the future" and "too old" against it, so a replay or backfill of old data still catches its own strays.
    */
-  evaluate(event: ShopEvent, referenceMs?: number): readonly RuleFailure[] {
+  evaluate(event: ShopEvent, referenceMs?: number, acceptedByContract = false): readonly RuleFailure[] {
     let context = this.context;
     if (referenceMs !== undefined && referenceMs !== context.nowMs) {
       this.messageContext.nowMs = referenceMs;
       context = this.messageContext;
     }
-    const failures = evaluateRecord(this.compiled, event, context);
+    const failures = evaluateRecord(this.compiled, event, context, acceptedByContract);
     this.add(event, failures);
     return failures;
   }

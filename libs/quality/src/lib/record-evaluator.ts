@@ -18,14 +18,26 @@ export interface CompiledRecordRules {
   readonly byEventType: Readonly<Record<EventType, readonly RecordRule[]>>;
   /** Rules without appliesTo: what an event of an unknown kind is checked against. */
   readonly universal: readonly RecordRule[];
+  /**
+   * Per event kind, what is left to check on an event the contract accepted (RecordRule.afterContract): rules the
+   * contract implies are gone, the others carry their cheaper check when they have one.
+   */
+  readonly afterContractByEventType: Readonly<Record<EventType, readonly RecordRule[]>>;
 }
 
 export function compileRecordRules(rules: readonly RecordRule[]): CompiledRecordRules {
   assertValidRules(rules);
+  const byEventType = groupByEventType(rules);
+  const afterContract = (rule: RecordRule): RecordRule | undefined =>
+    rule.afterContract === 'implied' ? undefined : rule.afterContract ? { ...rule, check: rule.afterContract } : rule;
+  const afterContractByEventType = Object.fromEntries(
+    Object.entries(byEventType).map(([type, list]) => [type, list.map(afterContract).filter((rule) => rule !== undefined)]),
+  ) as Record<EventType, RecordRule[]>;
   return {
     rules,
-    byEventType: groupByEventType(rules),
+    byEventType,
     universal: rules.filter((rule) => !rule.appliesTo),
+    afterContractByEventType,
   };
 }
 
@@ -34,14 +46,16 @@ export const NO_FAILURES: readonly RuleFailure[] = Object.freeze([]);
 
 /**
  * Runs the record rules that apply to the event. Returns NO_FAILURES when all pass, else one failure per
- * failing rule. A rule that throws counts as failed rather than taking the batch down.
+ * failing rule. A rule that throws counts as failed rather than taking the batch down. `acceptedByContract`: the
+ * event passed decodeEvent, so only what the contract does not already guarantee is checked (same answer, less work).
  */
 export function evaluateRecord(
   compiled: CompiledRecordRules,
   event: ShopEvent,
   context: RecordContext,
+  acceptedByContract = false,
 ): readonly RuleFailure[] {
-  const rules = compiled.byEventType[event.event_type] ?? compiled.universal;
+  const rules = (acceptedByContract ? compiled.afterContractByEventType : compiled.byEventType)[event.event_type] ?? compiled.universal;
   let failures: RuleFailure[] | undefined;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];

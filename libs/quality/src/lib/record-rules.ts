@@ -13,6 +13,8 @@ export interface RuleIdentity {
   /** Default 'error'. */
   severity?: Severity;
   mostly?: number;
+  /** RecordRule.afterContract: `'implied'` when the event contract already guarantees the rule. */
+  afterContract?: RecordRule['afterContract'];
 }
 
 function rule(
@@ -32,6 +34,7 @@ function rule(
   };
   if (appliesTo) built.appliesTo = appliesTo;
   if (identity.mostly !== undefined) built.mostly = identity.mostly;
+  if (identity.afterContract !== undefined) built.afterContract = identity.afterContract;
   return built;
 }
 
@@ -81,10 +84,21 @@ function conforms(value: unknown, type: FieldType): boolean {
   }
 }
 
-/** Each present field has its declared type (absent ones are the required rule's business). */
-export function dataTypeRule(identity: RuleIdentity & { fields: readonly EventField[] }): RecordRule {
-  const fieldsByType = groupByEventType(identity.fields);
-  return rule(identity, 'data_type', uniqueColumns(identity.fields), appliedTypes(identity.fields), (event) => {
+/**
+ * Each present field has its declared type (absent ones are the required rule's business). With `contractTypesFields`
+ * the event contract is known to give every field its JSON type already, so after it only timestamps are left to
+ * check: the contract matches their shape, this rule also wants a real calendar date and time.
+ */
+export function dataTypeRule(identity: RuleIdentity & { fields: readonly EventField[]; contractTypesFields?: boolean }): RecordRule {
+  const check = fieldTypeCheck(groupByEventType(identity.fields));
+  const afterContract = identity.contractTypesFields
+    ? fieldTypeCheck(groupByEventType(identity.fields.filter((f) => f.type === 'timestamp')))
+    : identity.afterContract;
+  return rule({ ...identity, afterContract }, 'data_type', uniqueColumns(identity.fields), appliedTypes(identity.fields), check);
+}
+
+function fieldTypeCheck(fieldsByType: Record<EventType, EventField[]>): RecordRule['check'] {
+  return (event) => {
     const fields = fieldsByType[event.event_type];
     if (!fields) return undefined;
     for (const f of fields) {
@@ -106,7 +120,7 @@ export function dataTypeRule(identity: RuleIdentity & { fields: readonly EventFi
       }
     }
     return undefined;
-  });
+  };
 }
 
 const article = (type: FieldType) => (type === 'integer' || type === 'array' || type === 'object' ? 'an' : 'a');

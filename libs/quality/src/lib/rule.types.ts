@@ -41,6 +41,13 @@ export interface RecordRule {
   mostly?: number;
   /** Returns undefined when the event passes, otherwise a short reason. Must not throw on odd data (it is guarded anyway). */
   check: (event: ShopEvent, context: RecordContext) => string | undefined;
+  /**
+   * What is left of the rule for an event the contract (decodeEvent) accepted: `'implied'` when the contract already
+   * guarantees it (such an event never fails it), or a cheaper check that answers exactly as `check` does on such
+   * events. Absent: `check` runs. The processor's gate only judges accepted events, so it skips the contract's own
+   * work; contract-implied-rules.spec.ts checks the equivalence over generated and mutated events.
+   */
+  afterContract?: 'implied' | ((event: ShopEvent, context: RecordContext) => string | undefined);
 }
 
 /** Pass when at least `mostly` of the evaluated rows pass (row-level dataset checks, record rules). */
