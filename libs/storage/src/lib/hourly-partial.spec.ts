@@ -5,6 +5,7 @@ import {
   computePartial,
   emptyPartial,
   mergePartials,
+  mergePartialsInto,
   ordersOf,
   PARTIAL_FORMAT,
   parsePartial,
@@ -95,6 +96,25 @@ describe('hourly partials', () => {
     }
     expect(whole.revenue_cents).toBeGreaterThan(0);
     expect(Object.keys(whole.sessions).length).toBeGreaterThan(1);
+  });
+
+  it('merge in place, batch by batch, to the figures and tables of a merge of all at once', () => {
+    const events = eventStream(900, '2026-11-27T10:00:00.000Z', 1, 11);
+    const batches = [0, 90, 200, 470, 610, 900].slice(1).map((end, i, ends) => events.slice(i === 0 ? 0 : ends[i - 1], end));
+    const partials = batches.map((batch) => parsePartial(serializePartial(computePartial(HOUR, batch))));
+    const live = emptyPartial(HOUR);
+    const users = new Set<string>();
+    for (const partial of partials) mergePartialsInto(live, users, [partial]);
+    const whole = computePartial(HOUR, events);
+    // The in-place result is unsorted; its canonical form and its tables are those of the whole hour.
+    expect(serializePartial(mergePartials([live])).toString()).toBe(serializePartial(whole).toString());
+    expect(hourlyMetricTables(live).map(metricTableCsv)).toEqual(hourlyMetricTables(whole).map(metricTableCsv));
+    expect(live.users.length).toBe(users.size);
+    expect(users.size).toBe(whole.users.length);
+    // A partial merged in place is not changed by later merges into the target.
+    const first = serializePartial(partials[0]).toString();
+    mergePartialsInto(live, users, [partials[1]]);
+    expect(serializePartial(partials[0]).toString()).toBe(first);
   });
 
   it('merge partials read back from JSON the same as in-memory ones', () => {

@@ -206,15 +206,30 @@ export function mergePartials(partials: readonly HourlyPartial[], hour?: string)
   const targetHour = hour ?? partials[0]?.hour;
   if (targetHour === undefined) throw new Error('mergePartials needs at least one partial or an hour');
   const out = emptyPartial(targetHour);
-  const users = new Set<string>();
+  mergePartialsInto(out, new Set<string>(), partials);
+  return canonical(out);
+}
+
+/**
+ * Adds `partials` to `target` in place: the work grows with the partials added, not with what `target` holds
+ * already (a live hour's rollup adds a few new batches to hundreds of thousands of sessions). `targetUsers` holds
+ * target.users as a set. Sets and keys end up in no particular order: mergePartials gives the canonical form,
+ * which is what gets stored. Throws on a partial of another hour, possibly after merging some: start over then.
+ */
+export function mergePartialsInto(target: HourlyPartial, targetUsers: Set<string>, partials: readonly HourlyPartial[]): void {
+  const out = target;
   for (const p of partials) {
-    if (p.hour !== targetHour) throw new Error(`cannot merge partial of ${p.hour} into ${targetHour}`);
+    if (p.hour !== out.hour) throw new Error(`cannot merge partial of ${p.hour} into ${out.hour}`);
     out.events += p.events;
     for (const type of EVENT_TYPES) out.events_by_type[type] += p.events_by_type[type] ?? 0;
     out.units += p.units;
     out.revenue_cents += p.revenue_cents;
-    for (const user of p.users) users.add(user);
-    for (const [session, flags] of Object.entries(p.sessions)) out.sessions[session] = (out.sessions[session] ?? 0) | flags;
+    for (const user of p.users) {
+      if (targetUsers.has(user)) continue;
+      targetUsers.add(user);
+      out.users.push(user);
+    }
+    for (const session in p.sessions) out.sessions[session] = (out.sessions[session] ?? 0) | p.sessions[session];
     for (const product of Object.values(p.products)) {
       const target = productOf(out, product);
       target.views += product.views;
@@ -234,7 +249,6 @@ export function mergePartials(partials: readonly HourlyPartial[], hour?: string)
       target.revenue_cents += device.revenue_cents;
     }
   }
-  return canonical({ ...out, users: [...users] });
 }
 
 /** Orders of the hour: its purchase events. */

@@ -1,4 +1,4 @@
-import { computePartial, serializePartial } from './hourly-partial';
+import { computePartial, emptyPartial, serializePartial } from './hourly-partial';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { HourlyPartialsMerger, MetricsRollup, rollupHour } from './metrics-rollup';
 import { PartitionPath } from './partition-path';
@@ -142,6 +142,22 @@ describe('HourlyPartialsMerger', () => {
     await rollupHour(counting, HOUR, {}, merger);
     expect(reads.filter((k) => k.startsWith('partials/'))).toEqual([key(2)]);
     await tablesBothWays(merger);
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]['events']).toBe(300);
+  });
+
+  it('starts over after a merge that failed half-way (a partial of another hour among the new ones)', async () => {
+    const merger = new HourlyPartialsMerger();
+    await backend.writeAtomic(key(0), serializePartial(computePartial(HOUR, parts[0])));
+    await rollupHour(backend, HOUR, {}, merger);
+    // A stray file of another hour in this hour's folder: the merge throws after adding the batch before it.
+    await backend.writeAtomic(key(1), serializePartial(computePartial(HOUR, parts[1])));
+    const stray = `partials/${HOUR}/t+9+00000000000000000000.json`;
+    await backend.writeAtomic(stray, serializePartial(emptyPartial(HOUR.next())));
+    await expect(rollupHour(backend, HOUR, {}, merger)).rejects.toThrow(/cannot merge/);
+    await backend.remove(stray);
+    await backend.writeAtomic(key(2), serializePartial(computePartial(HOUR, parts[2])));
+    await tablesBothWays(merger);
+    // Batch 1 counted once, not once per attempt.
     expect((await readMetricTable(backend, 'summary', HOUR))[0]['events']).toBe(300);
   });
 

@@ -1,5 +1,5 @@
 import { listVisibleHourFiles } from './compaction-visibility';
-import { mergePartials, parsePartial, type HourlyPartial } from './hourly-partial';
+import { emptyPartial, mergePartials, mergePartialsInto, parsePartial, type HourlyPartial } from './hourly-partial';
 import { hourlyMetricTables, METRIC_TABLE_NAMES, metricTableCsv, metricTableParquet } from './metric-tables';
 import type { ParquetEncodingOptions } from './parquet-codec';
 import { PartitionPath } from './partition-path';
@@ -34,29 +34,37 @@ export async function listingChanged(backend: StorageBackend, prefix: string, ke
  * The merged partial of recent hours and the exact files (key + version) it was merged from, so that a rollup of a
  * busy hour reads only the partials it has not merged yet instead of every partial of the hour each time. If any
  * merged file is gone or has another version (a crash recovery deleted or rewrote it), the hour starts over from
- * all its files. Merging is associative (sums, unions, flag ORs), so merged + new = all merged at once.
+ * all its files. Merging is associative (sums, unions, flag ORs), so merged + new = all merged at once. The new
+ * partials are added in place (mergePartialsInto): a rollup of a live hour costs what its new batches hold, not a
+ * copy and sort of all the hour's sessions and users.
  */
 export class HourlyPartialsMerger {
-  private readonly hours = new Map<string, { versions: Map<string, string>; merged: HourlyPartial }>();
+  private readonly hours = new Map<string, { versions: Map<string, string>; merged: HourlyPartial; users: Set<string> }>();
 
   constructor(private readonly maxHours = 6) {}
 
-  /** Merges `listing` (the hour's partial files now); `read` is how many files had to be read. */
+  /**
+   * Merges `listing` (the hour's partial files now); `read` is how many files had to be read. `merged` is this
+   * merger's own copy, in no particular order (hourlyMetricTables sorts what it lists): read it before the next merge.
+   */
   async merge(backend: StorageBackend, hour: string, listing: readonly KeyVersion[]): Promise<{ merged: HourlyPartial; read: number }> {
     const cached = this.hours.get(hour);
     const current = new Map(listing.map((entry) => [entry.key, entry.version]));
     const reusable = cached !== undefined && [...cached.versions].every(([key, version]) => current.get(key) === version);
     const toRead = reusable ? listing.filter((entry) => !cached.versions.has(entry.key)) : listing;
     const fresh = await Promise.all(toRead.map(async (entry) => parsePartial(await backend.read(entry.key))));
-    const merged = mergePartials(reusable ? [cached.merged, ...fresh] : fresh, hour);
-    // Re-inserted so the Map's order is least recently used first.
+    // Out of the cache while merging in place: a merge that throws half-way leaves nothing half-merged behind.
     this.hours.delete(hour);
-    this.hours.set(hour, { versions: current, merged });
+    const state = reusable ? cached : { versions: current, merged: emptyPartial(hour), users: new Set<string>() };
+    mergePartialsInto(state.merged, state.users, fresh);
+    state.versions = current;
+    // Re-inserted so the Map's order is least recently used first.
+    this.hours.set(hour, state);
     for (const oldest of this.hours.keys()) {
       if (this.hours.size <= this.maxHours) break;
       this.hours.delete(oldest);
     }
-    return { merged, read: fresh.length };
+    return { merged: state.merged, read: fresh.length };
   }
 }
 
