@@ -19,8 +19,9 @@ export interface MetricColumn extends ParquetColumn {
 /**
  * The first column of every table: the ISO start of the hour in CSV and in memory, TIMESTAMP_MILLIS in Parquet.
  * Not `hour`: the tables sit in `hour=HH` Hive folders, and a data column named like a partition key is replaced
- * by the folder's integer (Spark, DuckDB) or refused (pyarrow, Trino, Athena, Hive). With `hour_start`, every such
- * engine reads a table's folders as one Hive dataset: the file's timestamp next to the folder's year/month/day/hour.
+ * by the folder's value (Spark, DuckDB), refused (pyarrow), or cannot be declared at all (Trino, Athena, Hive
+ * tables). With `hour_start` a table's folders read as one Hive dataset: the file's timestamp next to the folder's
+ * year/month/day/hour (see the DuckDB and pyarrow cross-check specs).
  */
 export const HOUR_START_COLUMN = 'hour_start';
 /** The first column's name in tables written before it was renamed; readers still accept it. */
