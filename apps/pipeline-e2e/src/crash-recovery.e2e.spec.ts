@@ -16,7 +16,7 @@ const VARIANTS: { storage: LakeStorage; total: number; rate: number; kills: numb
 /** The figures compared between the processor's hourly summary table and DuckDB's recomputation. */
 function hourlyFigures(row: Record<string, unknown>) {
   return {
-    hour: String(row['hour']),
+    hour_start: String(row['hour_start']),
     events: Number(row['events']),
     sessions: Number(row['sessions']),
     users: Number(row['users']),
@@ -32,7 +32,7 @@ async function duckdbLake(dataDir: string) {
   const glob = join(dataDir, 'events', '**', '*.parquet');
   const ids = (await connection.runAndReadAll(`SELECT event_id FROM read_parquet('${glob}')`)).getRowObjects().map((row) => String(row['event_id']));
   const reader = await connection.runAndReadAll(`
-    SELECT strftime(date_trunc('hour', event_time), '%Y-%m-%dT%H:00:00.000Z') AS hour,
+    SELECT strftime(date_trunc('hour', event_time), '%Y-%m-%dT%H:00:00.000Z') AS hour_start,
            count(*)::BIGINT AS events,
            count(DISTINCT session_id)::BIGINT AS sessions,
            count(DISTINCT user_id)::BIGINT AS users,

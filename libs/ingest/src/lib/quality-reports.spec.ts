@@ -42,11 +42,14 @@ describe('quality reports on storage', () => {
 
   it('judges the hour volume from the stored summary tables of the hour and the trailing hours', async () => {
     const columns = METRIC_TABLE_COLUMNS.summary.map((c) => c.name);
-    const summary = (h: PartitionPath, events: number) => {
-      const row = columns.map((name) => (name === 'hour' ? h.toIsoString() : name === 'events' ? events : 0));
-      return backend.writeAtomic(metricTableKey('summary', h, 'csv'), Buffer.from(`${columns.join(',')}\n${row.join(',')}\n`));
+    // `legacy`: the table as written before its first column was renamed from `hour` to `hour_start`.
+    const summary = (h: PartitionPath, events: number, legacy = false) => {
+      const header = columns.map((name) => (legacy && name === 'hour_start' ? 'hour' : name));
+      const row = columns.map((name) => (name === 'hour_start' ? h.toIsoString() : name === 'events' ? events : 0));
+      return backend.writeAtomic(metricTableKey('summary', h, 'csv'), Buffer.from(`${header.join(',')}\n${row.join(',')}\n`));
     };
-    for (let back = 3; back >= 1; back--) await summary(PartitionPath.fromEventTime(hour.startMs - back * 3_600_000), 100);
+    // The trailing hours of an older lake next to the hour written now: both count.
+    for (let back = 3; back >= 1; back--) await summary(PartitionPath.fromEventTime(hour.startMs - back * 3_600_000), 100, back > 1);
     await summary(hour, 10);
     await writeQualityBatchReport(backend, hour, 't+0+00000000000000000000', await batchReport([encodeEvent(samplePageView()).value]));
 

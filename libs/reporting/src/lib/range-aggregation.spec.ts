@@ -18,14 +18,14 @@ describe('combineSummaries', () => {
   it('adds hours together, exact to the cent', () => {
     const summary = combineSummaries(
       [
-        { hour: H9, events: 10, orders: 1, units: 3, revenue_cents: 10, sessions: 4 },
-        { hour: H10, events: 5, orders: 2, units: 2, revenue_cents: 20, sessions: 2 },
+        { hour_start: H9, events: 10, orders: 1, units: 3, revenue_cents: 10, sessions: 4 },
+        { hour_start: H10, events: 5, orders: 2, units: 2, revenue_cents: 20, sessions: 2 },
       ],
       [
-        { hour: H9, event_type: 'page_view', events: 9 },
-        { hour: H9, event_type: 'purchase', events: 1 },
-        { hour: H10, event_type: 'purchase', events: 2 },
-        { hour: H10, event_type: 'search', events: 3 },
+        { hour_start: H9, event_type: 'page_view', events: 9 },
+        { hour_start: H9, event_type: 'purchase', events: 1 },
+        { hour_start: H10, event_type: 'purchase', events: 2 },
+        { hour_start: H10, event_type: 'search', events: 3 },
       ],
       range,
     );
@@ -59,8 +59,8 @@ describe('combineSummaries', () => {
 
   it('adds 0.1 + 0.2 dollars as cents, not floats', () => {
     const rows = [
-      { hour: H9, events: 1, orders: 1, units: 1, revenue_cents: 10, sessions: 1 },
-      { hour: H10, events: 1, orders: 1, units: 1, revenue_cents: 20, sessions: 1 },
+      { hour_start: H9, events: 1, orders: 1, units: 1, revenue_cents: 10, sessions: 1 },
+      { hour_start: H10, events: 1, orders: 1, units: 1, revenue_cents: 20, sessions: 1 },
     ];
     expect(combineSummaries(rows, []).revenue).toBe('0.30');
   });
@@ -76,18 +76,33 @@ describe('combineSummaries', () => {
 
 describe('hourlySeries', () => {
   it('has one point per hour of the range, zeros where nothing is stored', () => {
-    const points = hourlySeries([{ hour: H10, events: 7, orders: 1, sessions: 3, revenue_cents: 1999 }], range);
+    const points = hourlySeries([{ hour_start: H10, events: 7, orders: 1, sessions: 3, revenue_cents: 1999 }], range);
     expect(points).toEqual([
       { hour: H9, events: 0, orders: 0, sessions: 0, revenueCents: 0, revenue: '0.00' },
       { hour: H10, events: 7, orders: 1, sessions: 3, revenueCents: 1999, revenue: '19.99' },
       { hour: H11, events: 0, orders: 0, sessions: 0, revenueCents: 0, revenue: '0.00' },
     ]);
   });
+
+  it('places a row of a table written before the column rename (`hour`, not `hour_start`) in its hour', () => {
+    const points = hourlySeries(
+      [
+        { hour: H9, events: 2, orders: 0, sessions: 1, revenue_cents: 0 },
+        { hour_start: H11, events: 5, orders: 1, sessions: 2, revenue_cents: 100 },
+      ],
+      range,
+    );
+    expect(points.map((p) => [p.hour, p.events])).toEqual([
+      [H9, 2],
+      [H10, 0],
+      [H11, 5],
+    ]);
+  });
 });
 
 describe('topProducts', () => {
-  const row = (hour: string, id: string, name: string, revenue: number, units = 1) => ({
-    hour,
+  const row = (hourStart: string, id: string, name: string, revenue: number, units = 1) => ({
+    hour_start: hourStart,
     product_id: id,
     product_name: name,
     category: 'Home',
@@ -122,9 +137,9 @@ describe('topProducts', () => {
 describe('deviceTotals', () => {
   it('lists every known device type, then unknown ones, with their share of events', () => {
     const devices = deviceTotals([
-      { hour: H9, device_type: 'mobile', events: 3, orders: 1, revenue_cents: 150 },
-      { hour: H10, device_type: 'mobile', events: 3, orders: 0, revenue_cents: 0 },
-      { hour: H10, device_type: 'smart_tv', events: 2, orders: 0, revenue_cents: 0 },
+      { hour_start: H9, device_type: 'mobile', events: 3, orders: 1, revenue_cents: 150 },
+      { hour_start: H10, device_type: 'mobile', events: 3, orders: 0, revenue_cents: 0 },
+      { hour_start: H10, device_type: 'smart_tv', events: 2, orders: 0, revenue_cents: 0 },
     ]);
     expect(devices.map((d) => [d.deviceType, d.events, d.eventShare, d.revenue])).toEqual([
       ['desktop', 0, 0, '0.00'],
@@ -140,13 +155,13 @@ describe('deviceTotals', () => {
 describe('funnelSteps', () => {
   it('sums sessions per stage and gives each stage its share of the first and of the previous', () => {
     const steps = funnelSteps([
-      { hour: H9, stage: 'viewed', sessions: 60 },
-      { hour: H9, stage: 'added_to_cart', sessions: 9 },
-      { hour: H9, stage: 'purchased', sessions: 3 },
-      { hour: H10, stage: 'viewed', sessions: 40 },
-      { hour: H10, stage: 'added_to_cart', sessions: 11 },
-      { hour: H10, stage: 'purchased', sessions: 2 },
-      { hour: H10, stage: 'unknown', sessions: 99 },
+      { hour_start: H9, stage: 'viewed', sessions: 60 },
+      { hour_start: H9, stage: 'added_to_cart', sessions: 9 },
+      { hour_start: H9, stage: 'purchased', sessions: 3 },
+      { hour_start: H10, stage: 'viewed', sessions: 40 },
+      { hour_start: H10, stage: 'added_to_cart', sessions: 11 },
+      { hour_start: H10, stage: 'purchased', sessions: 2 },
+      { hour_start: H10, stage: 'unknown', sessions: 99 },
     ]);
     expect(steps).toEqual([
       { stage: 'viewed', sessions: 100, shareOfFirst: 1, shareOfPrevious: null },

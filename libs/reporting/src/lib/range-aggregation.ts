@@ -1,6 +1,6 @@
 import { DEVICE_TYPES, EVENT_TYPES, type EventType } from '@pipeline/events';
 import { mergeReports, type RuleStatus, type Severity } from '@pipeline/quality';
-import { formatCents, formatRatio, FUNNEL_STAGES, type MetricRow } from '@pipeline/storage';
+import { formatCents, formatRatio, FUNNEL_STAGES, metricRowHourStart, type MetricRow } from '@pipeline/storage';
 import type { HourlyQualityReport } from '@pipeline/ingest';
 import { hourStartsOf, type TimeRange } from './time-range';
 
@@ -98,7 +98,8 @@ export interface HourlyPoint {
 /** One point per hour of the range, in order; hours without stored metrics are zeros. */
 export function hourlySeries(summaryRows: readonly MetricRow[], range: TimeRange): HourlyPoint[] {
   const byHour = new Map<number, MetricRow>();
-  for (const row of summaryRows) byHour.set(Date.parse(text(row, 'hour')), row);
+  // The stored column is hour_start (`hour` in tables written before the rename); the point keeps the API's `hour`.
+  for (const row of summaryRows) byHour.set(Date.parse(metricRowHourStart(row) ?? ''), row);
   return hourStartsOf(range).map((start) => {
     const row = byHour.get(start);
     const revenueCents = row ? count(row, 'revenue_cents') : 0;

@@ -1,6 +1,15 @@
 import { samplePageView, samplePurchase, type ShopEvent } from '@pipeline/events';
 import { reportToJson } from '@pipeline/quality';
-import { hourlyQualityReportKey, LocalFileSystemBackend, PartitionedEventSink, PartitionPath, rollupHour } from '@pipeline/storage';
+import {
+  hourlyQualityReportKey,
+  listHourPartitions,
+  LocalFileSystemBackend,
+  METRIC_TABLE_NAMES,
+  metricTableKey,
+  PartitionedEventSink,
+  PartitionPath,
+  rollupHour,
+} from '@pipeline/storage';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -93,5 +102,24 @@ describe('ReportStore', () => {
     expect(await store.funnel(range)).toEqual(snapshot.funnel);
     expect(await store.quality(range)).toEqual(snapshot.quality);
     expect(await store.hourly(range)).toEqual(snapshot.hourly);
+  });
+
+  it('answers the same from a lake whose tables were written before the column rename (`hour`, not `hour_start`)', async () => {
+    const before = await store.snapshot(range, 1);
+    const legacyDir = path.join(dir, 'legacy');
+    const legacy = new LocalFileSystemBackend(legacyDir);
+    await storeEvents(legacy);
+    let rewritten = 0;
+    for (const table of METRIC_TABLE_NAMES) {
+      for (const hour of await listHourPartitions(legacy, `metrics/${table}`)) {
+        const key = metricTableKey(table, hour, 'csv');
+        const csv = (await legacy.read(key)).toString('utf8');
+        expect(csv.startsWith('hour_start,')).toBe(true);
+        await legacy.writeAtomic(key, Buffer.from(csv.replace(/^hour_start,/, 'hour,'), 'utf8'));
+        rewritten++;
+      }
+    }
+    expect(rewritten).toBe(METRIC_TABLE_NAMES.length * 2);
+    expect(await new ReportStore(legacy, () => 0).snapshot(range, 1)).toEqual(before);
   });
 });

@@ -5,6 +5,7 @@ import { encodeEventsParquet } from './event-parquet';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { encodeParquet } from './parquet-codec';
 import { compactHour } from './hour-compaction';
+import { METRIC_TABLE_NAMES } from './metric-tables';
 import { listHourPartitions, readMetricTable } from './storage-readers';
 import { writeSessionKeyedLake } from './testing/compaction-fixtures';
 import { EDGE_COLUMNS, edgeRows } from './testing/edge-rows';
@@ -33,6 +34,13 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
   let rawFiles: string;
 
   const query = async (sql: string): Promise<Row[]> => (await db.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+  /**
+   * A metric table's Parquet files as one Hive dataset (README "Data on disk"). The folder keys typed explicitly:
+   * DuckDB's own guess keeps a zero-padded value (hour=09) as VARCHAR.
+   */
+  const metricHiveDataset = (table: string) =>
+    `read_parquet('${backend.pathOf(`metrics/${table}`)}/**/${table}.parquet', hive_partitioning=true, ` +
+    `hive_types={'year': INTEGER, 'month': INTEGER, 'day': INTEGER, 'hour': INTEGER})`;
 
   beforeAll(async () => {
     temp = makeTempDir('duckdb');
@@ -102,7 +110,7 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
 
   it('summary tables equal the same figures computed in SQL from the raw files', async () => {
     const expected = await query(`
-      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour,
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour_start,
              count(*) AS events, count(DISTINCT session_id) AS sessions, count(DISTINCT user_id) AS users,
              count(*) FILTER (event_type = 'page_view') AS page_views,
              count(*) FILTER (event_type = 'search') AS searches,
@@ -119,7 +127,7 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
       const [row] = await readMetricTable(backend, 'summary', hour);
       const sql = expected[i];
       expect(row).toMatchObject({
-        hour: sql['hour'],
+        hour_start: sql['hour_start'],
         revenue: sql['revenue'],
         ...Object.fromEntries(
           ['events', 'sessions', 'users', 'page_views', 'searches', 'add_to_carts', 'remove_from_carts', 'orders', 'units', 'revenue_cents'].map(
@@ -147,7 +155,7 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
                count(*) FILTER (event_type = 'page_view') AS views, count(*) FILTER (event_type = 'add_to_cart') AS add_to_carts
         FROM raw WHERE product_id IS NOT NULL AND event_type IN ('page_view', 'add_to_cart') GROUP BY ALL
       )
-      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour, product_id,
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour_start, product_id,
              coalesce(s.name, t.name) AS product_name, coalesce(s.category, t.category) AS category,
              coalesce(views, 0) AS views, coalesce(add_to_carts, 0) AS add_to_carts,
              coalesce(units, 0) AS units, coalesce(revenue_cents, 0) AS revenue_cents,
@@ -170,7 +178,7 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
 
   it('devices tables equal the same figures computed in SQL', async () => {
     const expected = await query(`
-      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour, device_type,
+      SELECT strftime(event_hour, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour_start, device_type,
              count(*) AS events, count(*) FILTER (event_type = 'purchase') AS orders, coalesce(sum(revenue_cents), 0) AS revenue_cents,
              CAST(coalesce(sum(revenue_cents), 0) / 100.0 AS DECIMAL(18, 2))::VARCHAR AS revenue
       FROM raw GROUP BY event_hour, device_type ORDER BY event_hour, device_type`);
@@ -181,13 +189,33 @@ describe('Parquet files and metric tables, checked with DuckDB', () => {
     );
   });
 
-  it('metric Parquet tables read in DuckDB with hour as TIMESTAMP and counts as BIGINT', async () => {
-    // hive_partitioning=false: DuckDB would otherwise replace the file's `hour` column with the folder's hour=HH.
+  it('metric Parquet tables read as Hive datasets: hour_start TIMESTAMP next to the folder keys, counts BIGINT', async () => {
+    // hive_partitioning=true, as an engine reading the lake as a dataset does; only *.parquet (CSV twins share the
+    // folders). A table whose column were named `hour` would clash with the folder's hour=HH here.
     const [row] = await query(`
-      SELECT typeof(any_value(hour)) AS hour_type, typeof(any_value(events)) AS events_type, sum(events)::VARCHAR AS events, sum(revenue_cents)::VARCHAR AS cents
-      FROM read_parquet('${backend.pathOf('metrics/summary')}/**/*.parquet', hive_partitioning=false)`);
+      SELECT typeof(any_value(hour_start)) AS hour_start_type, typeof(any_value(hour)) AS hour_type,
+             typeof(any_value(events)) AS events_type, sum(events)::VARCHAR AS events, sum(revenue_cents)::VARCHAR AS cents
+      FROM ${metricHiveDataset('summary')}`);
     const [raw] = await query(`SELECT count(*)::VARCHAR AS n, sum(revenue_cents)::VARCHAR AS cents FROM raw`);
-    expect(row).toEqual({ hour_type: 'TIMESTAMP', events_type: 'BIGINT', events: raw['n'], cents: raw['cents'] });
+    expect(row).toEqual({ hour_start_type: 'TIMESTAMP', hour_type: 'INTEGER', events_type: 'BIGINT', events: raw['n'], cents: raw['cents'] });
+  });
+
+  it.each(METRIC_TABLE_NAMES)("%s Parquet with hive_partitioning: each row's hour_start is the start of its folder's hour", async (table) => {
+    const rows = await query(`
+      SELECT strftime(hour_start, '%Y-%m-%dT%H:%M:%S.%gZ') AS hour_start, year, month, day, hour, count(*) AS n
+      FROM ${metricHiveDataset(table)} GROUP BY ALL ORDER BY ALL`);
+    // One hour_start per folder, equal to the folder's year/month/day/hour (UTC), for both hours of the lake.
+    expect(rows.map((r) => ({ hour_start: r['hour_start'], year: r['year'], month: r['month'], day: r['day'], hour: r['hour'] }))).toEqual([
+      { hour_start: '2026-11-27T10:00:00.000Z', year: 2026, month: 11, day: 27, hour: 10 },
+      { hour_start: '2026-11-27T11:00:00.000Z', year: 2026, month: 11, day: 27, hour: 11 },
+    ]);
+    const hours = await listHourPartitions(backend, `metrics/${table}`);
+    const csvRows = await Promise.all(hours.map(async (hour) => (await readMetricTable(backend, table, hour)).length));
+    expect(rows.map((r) => Number(r['n']))).toEqual(csvRows);
+    const [mismatch] = await query(`
+      SELECT count(*) FILTER (hour(hour_start) <> hour OR day(hour_start) <> day OR month(hour_start) <> month OR year(hour_start) <> year)::VARCHAR AS n
+      FROM ${metricHiveDataset(table)}`);
+    expect(mismatch).toEqual({ n: '0' });
   });
 });
 

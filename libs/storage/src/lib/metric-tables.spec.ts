@@ -1,5 +1,5 @@
 import { computePartial, emptyPartial } from './hourly-partial';
-import { hourlyMetricTables, METRIC_TABLE_COLUMNS, metricTableCsv, metricTableParquet, typedMetricRow } from './metric-tables';
+import { hourlyMetricTables, METRIC_TABLE_COLUMNS, metricRowHourStart, metricTableCsv, metricTableParquet, typedMetricRow } from './metric-tables';
 import { decodeParquet } from './parquet-codec';
 import { parseCsvObjects } from './csv';
 import { PartitionPath } from './partition-path';
@@ -30,7 +30,7 @@ function tables() {
 describe('hourly metric tables', () => {
   it('summary: counts, exact revenue and rounded ratios', () => {
     expect(metricTableCsv(tables()['summary'])).toBe(
-      'hour,events,sessions,users,page_views,searches,add_to_carts,remove_from_carts,orders,units,revenue_cents,revenue,avg_order_value,conversion_rate\n' +
+      'hour_start,events,sessions,users,page_views,searches,add_to_carts,remove_from_carts,orders,units,revenue_cents,revenue,avg_order_value,conversion_rate\n' +
         '2026-11-27T10:00:00.000Z,6,3,3,2,1,1,0,2,6,2658,26.58,13.29,0.6667\n',
     );
   });
@@ -43,7 +43,7 @@ describe('hourly metric tables', () => {
 
   it('products sorted by revenue desc then id, with RFC 4180 quoting of names', () => {
     expect(metricTableCsv(tables()['products'])).toBe(
-      'hour,product_id,product_name,category,views,add_to_carts,units,revenue_cents,revenue\n' +
+      'hour_start,product_id,product_name,category,views,add_to_carts,units,revenue_cents,revenue\n' +
         '2026-11-27T10:00:00.000Z,p-0001,Blue Mug,Home,1,1,2,2598,25.98\n' +
         '2026-11-27T10:00:00.000Z,p-0002,"Tea, ""Earl Grey""",Grocery,1,0,3,30,0.30\n' +
         '2026-11-27T10:00:00.000Z,p-0003,Pen,Office,0,0,1,30,0.30\n',
@@ -53,37 +53,44 @@ describe('hourly metric tables', () => {
   it('events_by_type, categories, devices and funnel in fixed column order', () => {
     const t = tables();
     expect(metricTableCsv(t['events_by_type']).split('\n').slice(0, 3)).toEqual([
-      'hour,event_type,events',
+      'hour_start,event_type,events',
       '2026-11-27T10:00:00.000Z,page_view,2',
       '2026-11-27T10:00:00.000Z,search,1',
     ]);
     expect(t['events_by_type'].rows).toHaveLength(5);
     expect(metricTableCsv(t['categories'])).toBe(
-      'hour,category,units,revenue_cents,revenue\n' +
+      'hour_start,category,units,revenue_cents,revenue\n' +
         '2026-11-27T10:00:00.000Z,Home,2,2598,25.98\n' +
         '2026-11-27T10:00:00.000Z,Grocery,3,30,0.30\n' +
         '2026-11-27T10:00:00.000Z,Office,1,30,0.30\n',
     );
     expect(metricTableCsv(t['devices'])).toBe(
-      'hour,device_type,events,orders,revenue_cents,revenue\n' +
+      'hour_start,device_type,events,orders,revenue_cents,revenue\n' +
         '2026-11-27T10:00:00.000Z,desktop,4,0,0,0.00\n' +
         '2026-11-27T10:00:00.000Z,mobile,1,1,2628,26.28\n' +
         '2026-11-27T10:00:00.000Z,tablet,1,1,30,0.30\n',
     );
     // a viewed mug and added it; b viewed tea (page_view with product) and bought; c only searched
     expect(metricTableCsv(t['funnel'])).toBe(
-      'hour,stage,sessions\n' +
+      'hour_start,stage,sessions\n' +
         '2026-11-27T10:00:00.000Z,viewed,2\n' +
         '2026-11-27T10:00:00.000Z,added_to_cart,1\n' +
         '2026-11-27T10:00:00.000Z,purchased,2\n',
     );
   });
 
-  it('Parquet tables hold the same rows with hour as a timestamp and counts as integers', async () => {
+  it('Parquet tables hold the same rows with hour_start as a timestamp and counts as integers', async () => {
     const products = tables()['products'];
     const rows = [];
     for await (const row of decodeParquet(await metricTableParquet(products))) rows.push(row);
-    expect(rows).toEqual(products.rows.map((r) => ({ ...r, hour: HOUR.startMs })));
+    expect(rows).toEqual(products.rows.map((r) => ({ ...r, hour_start: HOUR.startMs })));
+  });
+
+  it('no column is named like a Hive folder key of the lake (year, month, day, hour)', () => {
+    for (const columns of Object.values(METRIC_TABLE_COLUMNS)) {
+      expect(columns.filter((c) => ['year', 'month', 'day', 'hour'].includes(c.name))).toEqual([]);
+      expect(columns[0]).toEqual({ name: 'hour_start', type: 'timestamp_millis', required: true });
+    }
   });
 
   it('CSV reads back to the same typed rows', () => {
@@ -92,5 +99,24 @@ describe('hourly metric tables', () => {
       expect(back).toEqual(table.rows);
       expect(Object.keys(back[0] ?? {})).toEqual(METRIC_TABLE_COLUMNS[table.name].map((c) => c.name));
     }
+  });
+
+  it('a table written before the rename (first column `hour`) reads back as if written now, with hour_start', () => {
+    for (const table of Object.values(tables())) {
+      const legacyCsv = metricTableCsv(table).replace(/^hour_start,/, 'hour,');
+      expect(legacyCsv.startsWith('hour,')).toBe(true);
+      const back = parseCsvObjects(legacyCsv).map((fields) => typedMetricRow(table.name, fields));
+      expect(back).toEqual(table.rows);
+    }
+  });
+
+  it('a CSV with neither hour_start nor hour is refused', () => {
+    expect(() => typedMetricRow('funnel', { stage: 'viewed', sessions: '1' })).toThrow(/missing column hour_start/);
+  });
+
+  it('metricRowHourStart prefers hour_start and falls back to the old hour', () => {
+    expect(metricRowHourStart({ hour_start: '2026-11-27T10:00:00.000Z', hour: 'x' })).toBe('2026-11-27T10:00:00.000Z');
+    expect(metricRowHourStart({ hour: '2026-11-27T09:00:00.000Z' })).toBe('2026-11-27T09:00:00.000Z');
+    expect(metricRowHourStart({ events: 1 })).toBeUndefined();
   });
 });

@@ -17,10 +17,17 @@ export interface MetricColumn extends ParquetColumn {
 }
 
 /**
- * hour is the ISO start of the hour in CSV and in memory, TIMESTAMP_MILLIS in Parquet; counts are numbers.
- * The `hour` column shares its name with the `hour=HH` folder: read metric Parquet with Hive partitioning off
- * (DuckDB: hive_partitioning=false), or the folder's integer hour replaces the timestamp column.
+ * The first column of every table: the ISO start of the hour in CSV and in memory, TIMESTAMP_MILLIS in Parquet.
+ * Not `hour`: the tables sit in `hour=HH` Hive folders, and a data column named like a partition key is replaced
+ * by the folder's value (Spark, DuckDB), refused (pyarrow), or cannot be declared at all (Trino, Athena, Hive
+ * tables). With `hour_start` a table's folders read as one Hive dataset: the file's timestamp next to the folder's
+ * year/month/day/hour (see the DuckDB and pyarrow cross-check specs).
  */
+export const HOUR_START_COLUMN = 'hour_start';
+/** The first column's name in tables written before it was renamed; readers still accept it. */
+export const LEGACY_HOUR_COLUMN = 'hour';
+
+/** Counts are numbers; the hour start, money and ratios are text. */
 export type MetricValue = string | number;
 export type MetricRow = Record<string, MetricValue>;
 
@@ -30,7 +37,7 @@ export interface MetricTable {
   rows: MetricRow[];
 }
 
-const hour: MetricColumn = { name: 'hour', type: 'timestamp_millis', required: true };
+const hourStart: MetricColumn = { name: HOUR_START_COLUMN, type: 'timestamp_millis', required: true };
 const text = (name: string): MetricColumn => ({ name, type: 'string', required: true });
 const count = (name: string): MetricColumn => ({ name, type: 'int64', required: true });
 
@@ -40,7 +47,7 @@ const count = (name: string): MetricColumn => ({ name, type: 'int64', required: 
  */
 export const METRIC_TABLE_COLUMNS: Record<MetricTableName, readonly MetricColumn[]> = {
   summary: [
-    hour,
+    hourStart,
     count('events'),
     count('sessions'),
     count('users'),
@@ -54,9 +61,9 @@ export const METRIC_TABLE_COLUMNS: Record<MetricTableName, readonly MetricColumn
     /** orders / sessions, four places (can exceed 1 when sessions order more than once). */
     text('conversion_rate'),
   ],
-  events_by_type: [hour, text('event_type'), count('events')],
+  events_by_type: [hourStart, text('event_type'), count('events')],
   products: [
-    hour,
+    hourStart,
     text('product_id'),
     text('product_name'),
     text('category'),
@@ -66,10 +73,10 @@ export const METRIC_TABLE_COLUMNS: Record<MetricTableName, readonly MetricColumn
     count('revenue_cents'),
     text('revenue'),
   ],
-  categories: [hour, text('category'), count('units'), count('revenue_cents'), text('revenue')],
-  devices: [hour, text('device_type'), count('events'), count('orders'), count('revenue_cents'), text('revenue')],
+  categories: [hourStart, text('category'), count('units'), count('revenue_cents'), text('revenue')],
+  devices: [hourStart, text('device_type'), count('events'), count('orders'), count('revenue_cents'), text('revenue')],
   /** Sessions that, within the hour, reached each stage (see FUNNEL_STAGES for the definition). */
-  funnel: [hour, text('stage'), count('sessions')],
+  funnel: [hourStart, text('stage'), count('sessions')],
 };
 
 const byRevenueThenKey =
@@ -86,7 +93,7 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
   return [
     table('summary', [
       {
-        hour: h,
+        hour_start: h,
         events: partial.events,
         sessions,
         users: partial.users.length,
@@ -100,14 +107,14 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
     ]),
     table(
       'events_by_type',
-      EVENT_TYPES.map((type) => ({ hour: h, event_type: type, events: partial.events_by_type[type] ?? 0 })),
+      EVENT_TYPES.map((type) => ({ hour_start: h, event_type: type, events: partial.events_by_type[type] ?? 0 })),
     ),
     table(
       'products',
       Object.values(partial.products)
         .sort(byRevenueThenKey((p) => p.product_id))
         .map((p) => ({
-          hour: h,
+          hour_start: h,
           product_id: p.product_id,
           product_name: p.name,
           category: p.category,
@@ -123,14 +130,14 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
       Object.entries(partial.categories)
         .map(([category, c]) => ({ category, ...c }))
         .sort(byRevenueThenKey((c) => c.category))
-        .map((c) => ({ hour: h, category: c.category, units: c.units, revenue_cents: c.revenue_cents, revenue: formatCents(c.revenue_cents) })),
+        .map((c) => ({ hour_start: h, category: c.category, units: c.units, revenue_cents: c.revenue_cents, revenue: formatCents(c.revenue_cents) })),
     ),
     table(
       'devices',
       Object.entries(partial.devices)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([device_type, d]) => ({
-          hour: h,
+          hour_start: h,
           device_type,
           events: d.events,
           orders: d.orders,
@@ -142,8 +149,8 @@ export function hourlyMetricTables(partial: HourlyPartial): MetricTable[] {
   ];
 }
 
-function funnelRows(hour: string, sessions: Record<FunnelStage, number>): MetricRow[] {
-  return FUNNEL_STAGES.map(({ stage }) => ({ hour, stage, sessions: sessions[stage] }));
+function funnelRows(hourIso: string, sessions: Record<FunnelStage, number>): MetricRow[] {
+  return FUNNEL_STAGES.map(({ stage }) => ({ hour_start: hourIso, stage, sessions: sessions[stage] }));
 }
 
 export function metricTableCsv(table: MetricTable): string {
@@ -163,11 +170,23 @@ export function metricTableParquet(table: MetricTable, options: ParquetEncodingO
   return encodeParquet(table.columns, rows, options);
 }
 
-/** Turns CSV text fields back into typed values by the table's column types. */
+/**
+ * The ISO hour start of a metric row: `hour_start`, or `hour` in a row of a table written before the rename.
+ * Undefined when the row has neither.
+ */
+export function metricRowHourStart(row: Readonly<Record<string, unknown>>): string | undefined {
+  const value = row[HOUR_START_COLUMN] ?? row[LEGACY_HOUR_COLUMN];
+  return value === undefined ? undefined : String(value);
+}
+
+/**
+ * Turns CSV text fields back into typed values by the table's column types. A table written before the rename
+ * (`hour` instead of `hour_start`) reads as if written now: the row always has `hour_start`.
+ */
 export function typedMetricRow(table: MetricTableName, fields: Record<string, string>): MetricRow {
   const row: MetricRow = {};
   for (const column of METRIC_TABLE_COLUMNS[table]) {
-    const value = fields[column.name];
+    const value = column.name === HOUR_START_COLUMN ? metricRowHourStart(fields) : fields[column.name];
     if (value === undefined) throw new Error(`${table}: missing column ${column.name}`);
     if (column.type === 'int64') {
       if (!/^-?\d+$/.test(value)) throw new Error(`${table}.${column.name}: "${value}" is not an integer`);

@@ -1,8 +1,11 @@
 import { computePartial, emptyPartial, serializePartial } from './hourly-partial';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { HourlyPartialsMerger, MetricsRollup, rollupHour } from './metrics-rollup';
+import { hourlyMetricTables, METRIC_TABLE_COLUMNS, METRIC_TABLE_NAMES, metricTableCsv, metricTableParquet } from './metric-tables';
+import { decodeParquet } from './parquet-codec';
 import { PartitionPath } from './partition-path';
 import type { StorageBackend } from './storage-backend';
+import { metricTableKey } from './storage-layout';
 import { readMetricTable } from './storage-readers';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -35,12 +38,39 @@ describe('metrics rollup', () => {
     const [summary] = await readMetricTable(backend, 'summary', HOUR);
     const whole = computePartial(HOUR, EVENTS);
     expect(summary).toMatchObject({
-      hour: '2026-11-27T10:00:00.000Z',
+      hour_start: '2026-11-27T10:00:00.000Z',
       events: 300,
       sessions: Object.keys(whole.sessions).length,
       users: whole.users.length,
       revenue_cents: whole.revenue_cents,
     });
+  });
+
+  it("rewrites an hour's tables written before the column rename (`hour`) with `hour_start`, CSV and Parquet", async () => {
+    // The tables as an older processor wrote them: the same rows, first column named `hour`.
+    for (const table of hourlyMetricTables(computePartial(HOUR, EVENTS.slice(0, 100)))) {
+      const legacy = { ...table, columns: table.columns.map((c) => (c.name === 'hour_start' ? { ...c, name: 'hour' } : c)) };
+      legacy.rows = table.rows.map(({ hour_start, ...rest }) => ({ hour: hour_start, ...rest }));
+      await backend.writeAtomic(metricTableKey(table.name, HOUR, 'csv'), Buffer.from(metricTableCsv(legacy), 'utf8'));
+      await backend.writeAtomic(metricTableKey(table.name, HOUR, 'parquet'), await metricTableParquet(legacy));
+    }
+    expect((await backend.read(metricTableKey('funnel', HOUR, 'csv'))).toString('utf8')).toMatch(/^hour,stage,sessions\n/);
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]).toMatchObject({ hour_start: '2026-11-27T10:00:00.000Z', events: 100 });
+
+    await rollupHour(backend, HOUR);
+    for (const name of METRIC_TABLE_NAMES) {
+      const header = (await backend.read(metricTableKey(name, HOUR, 'csv'))).toString('utf8').split('\n')[0];
+      expect(header.split(',')).toEqual(METRIC_TABLE_COLUMNS[name].map((c) => c.name));
+      expect(header.startsWith('hour_start,')).toBe(true);
+      const rows = [];
+      for await (const row of decodeParquet(await backend.read(metricTableKey(name, HOUR, 'parquet')))) rows.push(row);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(Object.keys(row)).not.toContain('hour');
+        expect(row['hour_start']).toBe(HOUR.startMs);
+      }
+    }
+    expect((await readMetricTable(backend, 'summary', HOUR))[0]).toMatchObject({ hour_start: '2026-11-27T10:00:00.000Z', events: 300 });
   });
 
   it('is idempotent: a second run writes identical bytes', async () => {

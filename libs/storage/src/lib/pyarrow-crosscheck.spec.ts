@@ -9,6 +9,7 @@ import { compactHour } from './hour-compaction';
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { METRIC_TABLE_COLUMNS, METRIC_TABLE_NAMES, type MetricTableName } from './metric-tables';
 import { encodeParquet, type ParquetColumn, type ParquetRow } from './parquet-codec';
+import { PartitionPath } from './partition-path';
 import { listHourPartitions, readMetricTable } from './storage-readers';
 import { metricTableDataset, metricTableKey } from './storage-layout';
 import { writeSessionKeyedLake } from './testing/compaction-fixtures';
@@ -165,13 +166,29 @@ describeWithPyarrow('Parquet files, read by pyarrow', () => {
 
     // Lists of files: the visible event files (README: never a glob while compaction may run); the metric
     // folders also hold the CSV twins, which a folder-wide dataset would try to read as Parquet.
-    const summaryFiles = metricFiles.filter((m) => m.table === 'summary').map((m) => m.path);
-    const summaryBase = backend.pathOf(metricTableDataset('summary'));
     const datasets: DatasetRequest[] = [
       { name: 'events', source: eventFiles, base: backend.pathOf('events'), partitioning: 'hive' },
-      { name: 'summary-hive', source: summaryFiles, base: summaryBase, partitioning: 'hive' },
-      { name: 'summary-files', source: summaryFiles, base: summaryBase, partitioning: null },
+      // Every metric table as one Hive dataset, as Spark, Trino or Athena read it: the folder keys next to the columns.
+      ...METRIC_TABLE_NAMES.map((table): DatasetRequest => ({
+        name: `${table}-hive`,
+        source: metricFiles.filter((m) => m.table === table).map((m) => m.path),
+        base: backend.pathOf(metricTableDataset(table)),
+        partitioning: 'hive',
+      })),
     ];
+    // A summary table as written before the column rename (`hour`, not `hour_start`), in a lake of its own: the
+    // clash the rename removes.
+    const legacy = new LocalFileSystemBackend(join(temp.dir, 'legacy-lake'));
+    const legacyHour = PartitionPath.parse('year=2026/month=11/day=27/hour=10');
+    const legacyColumns = METRIC_TABLE_COLUMNS.summary.map((c) => (c.name === 'hour_start' ? { ...c, name: 'hour' } : c));
+    const legacyRow = Object.fromEntries(legacyColumns.map((c) => [c.name, c.type === 'string' ? '' : c.type === 'int64' ? 1 : legacyHour.startMs]));
+    await legacy.writeAtomic(metricTableKey('summary', legacyHour, 'parquet'), await encodeParquet(legacyColumns, [legacyRow]));
+    datasets.push({
+      name: 'legacy-summary-hive',
+      source: [legacy.pathOf(metricTableKey('summary', legacyHour, 'parquet'))],
+      base: legacy.pathOf(metricTableDataset('summary')),
+      partitioning: 'hive',
+    });
     const request = join(temp.dir, 'request.json');
     const files = [...eventFiles, ...metricFiles.map((m) => m.path), ...Object.values(edgeFiles).map((e) => e.path)];
     writeFileSync(request, JSON.stringify({ files, datasets }));
@@ -275,22 +292,47 @@ describeWithPyarrow('Parquet files, read by pyarrow', () => {
     }
   });
 
-  it('reads every metric table equal to its CSV: hour as UTC timestamp, counts int64, money and ratios as text', async () => {
+  it('reads every metric table equal to its CSV: hour_start as UTC timestamp, counts int64, money and ratios as text', async () => {
     expect(metricFiles).toHaveLength(METRIC_TABLE_NAMES.length * 2);
     for (const { table, hour, path } of metricFiles) {
       const read = file(path);
       expect(read.schema).toEqual(arrowSchemaOf(METRIC_TABLE_COLUMNS[table]));
       const csv = await readMetricTable(backend, table, hour);
       expect(csv.length).toBeGreaterThan(0);
-      expect(rowsOf(read.columns)).toEqual(csv.map((row) => ({ ...row, hour: Date.parse(String(row['hour'])) })));
+      expect(rowsOf(read.columns)).toEqual(csv.map((row) => ({ ...row, hour_start: Date.parse(String(row['hour_start'])) })));
     }
   });
 
-  it('metric tables: Hive discovery clashes on `hour` (file timestamp vs folder hour=HH); without partitioning they read', () => {
-    expect(dataset('summary-hive').error).toMatch(/Field hour has incompatible types/);
-    const read = dataset('summary-files');
-    expect(read.error).toBeUndefined();
-    expect(read.schema).toEqual(arrowSchemaOf(METRIC_TABLE_COLUMNS.summary));
+  it.each(METRIC_TABLE_NAMES)(
+    '%s Parquet files read as one Hive-partitioned dataset: hour_start timestamp plus the folder keys, which agree',
+    async (table) => {
+      const read = dataset(`${table}-hive`);
+      expect(read.error).toBeUndefined();
+      const folderKeys = ['year', 'month', 'day', 'hour'].map((k) => [k, 'int32', true]);
+      expect(read.schema).toEqual([...arrowSchemaOf(METRIC_TABLE_COLUMNS[table]), ...folderKeys]);
+      const rows = rowsOf(read.columns);
+      const csvRows = [];
+      for (const hour of await listHourPartitions(backend, `metrics/${table}`)) csvRows.push(...(await readMetricTable(backend, table, hour)));
+      expect(rows).toHaveLength(csvRows.length);
+      const hoursSeen = new Set<number>();
+      for (const row of rows) {
+        const start = new Date(Number(row['hour_start']));
+        expect([row['year'], row['month'], row['day'], row['hour']]).toEqual([
+          start.getUTCFullYear(),
+          start.getUTCMonth() + 1,
+          start.getUTCDate(),
+          start.getUTCHours(),
+        ]);
+        expect(start.getTime() % 3_600_000).toBe(0);
+        hoursSeen.add(Number(row['hour']));
+      }
+      expect([...hoursSeen].sort((a, b) => a - b)).toEqual([10, 11]);
+    },
+  );
+
+  it('summary as one Hive dataset adds up to the events; the old column name `hour` clashed with the folder', () => {
+    const read = dataset('summary-hive');
     expect(read.columns['events'].reduce((sum, n) => Number(sum) + Number(n), 0)).toBe(EVENTS.length);
+    expect(dataset('legacy-summary-hive').error).toMatch(/Field hour has incompatible types/);
   });
 });

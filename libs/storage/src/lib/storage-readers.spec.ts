@@ -1,6 +1,8 @@
 import { LocalFileSystemBackend } from './local-file-system-backend';
 import { MetricsRollup } from './metrics-rollup';
 import { PartitionedEventSink } from './partitioned-event-sink';
+import { PartitionPath } from './partition-path';
+import { metricTableKey } from './storage-layout';
 import { listHourPartitions, readMetricRange, readMetricTable } from './storage-readers';
 import { eventStream } from './testing/event-factory';
 import { makeTempDir } from './testing/temp-dir';
@@ -51,7 +53,7 @@ describe('storage readers', () => {
 
   it('reads a range of hours, and the summaries add up to the stream', async () => {
     const rows = await readMetricRange(backend, 'summary', Date.parse('2026-11-27T00:00:00Z'), Date.parse('2026-11-29T00:00:00Z'));
-    expect(rows.map((r) => r['hour'])).toEqual([
+    expect(rows.map((r) => r['hour_start'])).toEqual([
       '2026-11-27T22:00:00.000Z',
       '2026-11-27T23:00:00.000Z',
       '2026-11-28T00:00:00.000Z',
@@ -60,5 +62,22 @@ describe('storage readers', () => {
     expect(rows.reduce((n, r) => n + Number(r['events']), 0)).toBe(240);
     const revenue = events.reduce((sum, e) => sum + (e.event_type === 'purchase' ? e.revenue_cents : 0), 0);
     expect(rows.reduce((n, r) => n + Number(r['revenue_cents']), 0)).toBe(revenue);
+  });
+
+  it('reads tables written before the column rename (`hour`, not `hour_start`) next to new ones, as if written now', async () => {
+    const range = [Date.parse('2026-11-27T00:00:00Z'), Date.parse('2026-11-29T00:00:00Z')] as const;
+    const before = await readMetricRange(backend, 'summary', ...range);
+    const oldHour = PartitionPath.parse('year=2026/month=11/day=27/hour=23');
+    const key = metricTableKey('summary', oldHour, 'csv');
+    const csv = (await backend.read(key)).toString('utf8');
+    await backend.writeAtomic(key, Buffer.from(csv.replace(/^hour_start,/, 'hour,'), 'utf8'));
+    try {
+      expect((await backend.read(key)).toString('utf8')).toMatch(/^hour,events,/);
+      expect(await readMetricRange(backend, 'summary', ...range)).toEqual(before);
+      expect((await readMetricTable(backend, 'summary', oldHour))[0]).toMatchObject({ hour_start: '2026-11-27T23:00:00.000Z' });
+      expect(Object.keys((await readMetricTable(backend, 'summary', oldHour))[0])).not.toContain('hour');
+    } finally {
+      await backend.writeAtomic(key, Buffer.from(csv, 'utf8'));
+    }
   });
 });

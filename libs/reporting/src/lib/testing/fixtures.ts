@@ -41,18 +41,18 @@ export function sampleSnapshot(): ReportSnapshot {
   const H10 = '2026-11-27T10:00:00.000Z';
   const range = { fromMs: Date.parse(H9), toMs: Date.parse('2026-11-27T12:00:00.000Z') };
   const summaryRows = [
-    { hour: H9, events: 120, orders: 3, units: 4, revenue_cents: 12_345, sessions: 40 },
-    { hour: H10, events: 80, orders: 1, units: 1, revenue_cents: 999, sessions: 30 },
+    { hour_start: H9, events: 120, orders: 3, units: 4, revenue_cents: 12_345, sessions: 40 },
+    { hour_start: H10, events: 80, orders: 1, units: 1, revenue_cents: 999, sessions: 30 },
   ];
   const byType = [
-    { hour: H9, event_type: 'page_view', events: 100 },
-    { hour: H9, event_type: 'purchase', events: 3 },
-    { hour: H9, event_type: 'search', events: 17 },
-    { hour: H10, event_type: 'page_view', events: 79 },
-    { hour: H10, event_type: 'purchase', events: 1 },
+    { hour_start: H9, event_type: 'page_view', events: 100 },
+    { hour_start: H9, event_type: 'purchase', events: 3 },
+    { hour_start: H9, event_type: 'search', events: 17 },
+    { hour_start: H10, event_type: 'page_view', events: 79 },
+    { hour_start: H10, event_type: 'purchase', events: 1 },
   ];
   const products = Array.from({ length: 12 }, (_, i) => ({
-    hour: H9,
+    hour_start: H9,
     product_id: `p-${String(i).padStart(4, '0')}`,
     product_name: i === 0 ? 'A product with a name far too long to fit on the axis of a chart' : `Product ${i}`,
     category: 'Home',
@@ -62,13 +62,13 @@ export function sampleSnapshot(): ReportSnapshot {
     revenue_cents: 10_000 - i * 500,
   }));
   const devices = [
-    { hour: H9, device_type: 'mobile', events: 150, orders: 3, revenue_cents: 12_345 },
-    { hour: H10, device_type: 'desktop', events: 50, orders: 1, revenue_cents: 999 },
+    { hour_start: H9, device_type: 'mobile', events: 150, orders: 3, revenue_cents: 12_345 },
+    { hour_start: H10, device_type: 'desktop', events: 50, orders: 1, revenue_cents: 999 },
   ];
   const funnel = [
-    { hour: H9, stage: 'viewed', sessions: 40 },
-    { hour: H9, stage: 'added_to_cart', sessions: 8 },
-    { hour: H9, stage: 'purchased', sessions: 3 },
+    { hour_start: H9, stage: 'viewed', sessions: 40 },
+    { hour_start: H9, stage: 'added_to_cart', sessions: 8 },
+    { hour_start: H9, stage: 'purchased', sessions: 3 },
   ];
   const reports = [
     { hour: H9, report: hourReport(H9, [ruleResult('a', 120, 0), ruleResult('b', 120, 0)], 120, 120) },
