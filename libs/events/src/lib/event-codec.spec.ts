@@ -47,6 +47,16 @@ describe('event codec', () => {
     const result = decodeEvent(Buffer.from(JSON.stringify(event)));
     expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
   });
+
+  it('rejects a purchase line that is an array, not an object (empty or not)', () => {
+    for (const line of [[], [{ product_id: 'p-1' }]]) {
+      const event = JSON.parse(JSON.stringify(samplePurchase()));
+      event.items[0] = line;
+      const result = decodeEvent(Buffer.from(JSON.stringify(event)));
+      expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
+      if (!result.ok) expect(result.details).toContain('items: each value in items must be an object');
+    }
+  });
 });
 
 describe('decodeEvent on hostile input', () => {

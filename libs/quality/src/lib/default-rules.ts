@@ -91,7 +91,7 @@ const productOf = (event: ShopEvent) => (event as unknown as Loose)['product'] a
 export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): RecordRule[] {
   const options = { ...DEFAULT_QUALITY_OPTIONS, ...overrides };
   return [
-    requiredRule({ id: 'not_null', description: 'null detection', fields: EVENT_FIELDS }),
+    requiredRule({ id: 'not_null', description: 'null detection', fields: EVENT_FIELDS, afterContract: 'implied' }),
     dataTypeRule({ id: 'data_type', description: 'data type validation', fields: EVENT_FIELDS, contractTypesFields: true }),
     allowedSetRule({
       id: 'allowed_event_type',

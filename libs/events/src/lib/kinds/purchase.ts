@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsString,
   MaxLength,
   Min,
@@ -40,6 +41,8 @@ export class PurchaseEventDto extends EnvelopeDto {
 
   @IsArray()
   @ArrayMinSize(1)
+  // ValidateNested alone lets a nested array through (it validates its elements, none for []): a line is an object.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LineItemDto)
   items!: LineItemDto[];
@@ -55,7 +58,7 @@ export class PurchaseEventDto extends EnvelopeDto {
   payment_method!: PaymentMethod;
 }
 
-/** @IsArray @ArrayMinSize(1) @ValidateNested({ each: true }) of LineItemDto. */
+/** @IsArray @ArrayMinSize(1) @IsObject({ each: true }) @ValidateNested({ each: true }) of LineItemDto. */
 function itemsAreCertainlyValid(value: unknown): boolean {
   if (!Array.isArray(value) || value.length < 1) return false;
   for (const item of value) {
