@@ -4,7 +4,7 @@ import { ClickstreamSimulation } from '@pipeline/simulation';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';
 import { parseGeneratorArgs, simulationOptionsFromArgs } from './generator-args';
-import { toKafkaMessage } from './kafka-sink';
+import { toKafkaMessages } from './kafka-sink';
 import { toNdjson } from './ndjson-sink';
 
 /**
@@ -31,7 +31,7 @@ function kafkaStreamHash(argv: string[]): string {
   const partitionOf = cachedPartitioner(Partitioners.DefaultPartitioner)();
   const hash = createHash('sha256');
   for (let i = 0; i < COUNT; i++) {
-    const message = toKafkaMessage(simulation.next());
+    const [message] = toKafkaMessages([simulation.next()]);
     const value = typeof message.value === 'string' ? Buffer.from(message.value, 'utf8') : (message.value as Buffer);
     const partition = partitionOf({ topic: 'events', partitionMetadata: PARTITIONS, message });
     hash.update(`${message.key}\u0000${value.length}\u0000`).update(value);

@@ -1,7 +1,7 @@
 import { samplePurchase, encodeEvent } from '@pipeline/events';
 import { DEFAULT_EVENTS_TOPIC as EVENTS_TOPIC } from '@pipeline/kafka';
 import type { GeneratedMessage } from '@pipeline/simulation';
-import { kafkaSinkSettingsFromEnv, toKafkaMessage } from './kafka-sink';
+import { kafkaSinkSettingsFromEnv, toKafkaMessages } from './kafka-sink';
 
 describe('kafkaSinkSettingsFromEnv', () => {
   it('defaults to the local broker, the contract topic and 3 partitions', () => {
@@ -24,10 +24,13 @@ describe('kafkaSinkSettingsFromEnv', () => {
   });
 });
 
-describe('toKafkaMessage', () => {
-  it('keeps key, bytes and headers, and drops the generator-only fields', () => {
+describe('toKafkaMessages', () => {
+  it('hands kafkajs key, bytes and headers, and no partition or timestamp (the partitioner and the send time decide)', () => {
     const encoded = encodeEvent(samplePurchase());
     const message: GeneratedMessage = { ...encoded, eventType: 'purchase', fault: null };
-    expect(toKafkaMessage(message)).toEqual({ key: encoded.key, value: encoded.value, headers: encoded.headers });
+    const [sent] = toKafkaMessages([message]);
+    expect({ key: sent.key, value: sent.value, headers: sent.headers }).toEqual(encoded);
+    expect(sent.partition).toBeUndefined();
+    expect(sent.timestamp).toBeUndefined();
   });
 });

@@ -7,8 +7,14 @@ import type { MessageSink } from './message-sink';
 
 export { DEFAULT_BROKERS, DEFAULT_PARTITIONS, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-settings';
 
-export function toKafkaMessage(message: GeneratedMessage): Message {
-  return { key: message.key, value: message.value, headers: message.headers };
+/**
+ * The batch as kafkajs messages, as it is: kafkajs reads a message's key, value, headers, partition and timestamp
+ * only (its Record encoder, the partitioner), and a generated message has the first three and neither of the
+ * others, so the partitioner decides and the broker-side time is the send time, as with a copy. A copy per message
+ * `{ key, value, headers }` was one more allocation per event at 50,000 events/s.
+ */
+export function toKafkaMessages(batch: readonly GeneratedMessage[]): Message[] {
+  return batch as GeneratedMessage[];
 }
 
 /**
@@ -39,7 +45,7 @@ export class KafkaSink implements MessageSink {
   }
 
   async publish(batch: GeneratedMessage[]): Promise<void> {
-    await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map(toKafkaMessage) });
+    await this.producer.send({ topic: this.topic, acks: -1, messages: toKafkaMessages(batch) });
   }
 
   close(): Promise<void> {
