@@ -34,6 +34,19 @@ describe('SeededRandom', () => {
     }
   });
 
+  it('spells a UUID from its four 32-bit draws (version and variant bits set), as the concatenated hex did', () => {
+    const ids = SeededRandom.fromSeed(3);
+    const draws = SeededRandom.fromSeed(3);
+    const hex = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
+    for (let i = 0; i < 5_000; i++) {
+      const [a, b, c, d] = [0, 1, 2, 3].map(() => draws.float() * 0x1_0000_0000);
+      const expected =
+        `${hex(a, 8)}-${hex(b >>> 16, 4)}-${hex((((b >>> 8) & 0x0f) | 0x40) * 256 + (b & 0xff), 4)}-` +
+        `${hex((((c >>> 24) & 0x3f) | 0x80) * 256 + ((c >>> 16) & 0xff), 4)}-${hex(c & 0xffff, 4)}${hex(d, 8)}`;
+      expect(ids.uuid()).toBe(expected);
+    }
+  });
+
   it('makes RFC 4122 v4 UUIDs that do not repeat', () => {
     const rng = SeededRandom.fromSeed(1);
     const ids = Array.from({ length: 20_000 }, () => rng.uuid());
