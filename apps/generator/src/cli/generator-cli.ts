@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
-import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
+import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka/client';
 import { ClickstreamSimulation, GeneratorRunner, monotonicNow, RatePacer, resumeStream, runLocator, type MessageSource, type RunLocator, type StoredRun } from '@pipeline/simulation';
 import { generatorRunId, parseGeneratorArgs, simulationOptionsFromArgs, usage, type GeneratorArgs } from './generator-args';
 import { DEFAULT_BROKERS, DEFAULT_PARTITIONS, kafkaSinkSettingsFromEnv, type KafkaSinkSettings } from './kafka-settings';

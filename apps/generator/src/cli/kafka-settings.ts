@@ -1,4 +1,4 @@
-import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka';
+import { DEFAULT_EVENTS_TOPIC } from '@pipeline/kafka/client';
 
 /** Where the CLI produces to. Kept apart from KafkaSink so reading it does not load kafkajs. */
 export interface KafkaSinkSettings {

@@ -1,4 +1,4 @@
-import { ensureTopicsOn, eventsTopicSpec, idempotentProducerConfig, kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
+import { ensureTopicsOn, eventsTopicSpec, idempotentProducerConfig, kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka/client';
 import type { GeneratedMessage } from '@pipeline/simulation';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { cachedPartitioner } from '../kafka/cached-partitioner';

@@ -1,4 +1,4 @@
-import { kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka';
+import { kafkaClientConfig, kafkaLogCreator } from '@pipeline/kafka/client';
 import { messageFingerprint, type MessageFingerprint, type RunLocator, type StoredRun } from '@pipeline/simulation';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
