@@ -41,7 +41,8 @@ export interface GateResult {
  * events up to date before a batch is judged; `recordCommitted` tells it a batch is durable and committed.
  */
 export interface StoredEventIdIndex extends StoredEventIds {
-  refresh(events: readonly ShopEvent[]): Promise<void>;
+  /** `eventTimesMs[i]` is eventTimeMillis(events[i].event_time): the gate has the times already. */
+  refresh(events: readonly ShopEvent[], eventTimesMs?: readonly number[]): Promise<void>;
   recordCommitted(events: readonly ShopEvent[], files: readonly string[]): void;
 }
 
@@ -111,7 +112,7 @@ export class MessageQualityGate {
       }
     }
 
-    await this.storedIds.refresh(survivors);
+    await this.storedIds.refresh(survivors, survivorTimes);
     const data = datasetFromEvents(survivors, { event_time: survivorTimes });
     const dataset = runDatasetRules(this.ruleSet.dataset, data, { nowMs, seenIds: this.storedIds });
     // Ascending, so one cursor walks them alongside the survivors (no Set of rows).
