@@ -55,6 +55,18 @@ describe('uniqueness', () => {
     expect(report.summary).toMatchObject({ rowsEvaluated: 100, rowsValid: 90 });
   });
 
+  it('lists each failing row once, ascending, when repeats and stored ids overlap (rows with epoch-ms times)', () => {
+    const seenIds = new HourlySeenIds();
+    seenIds.recordEvents([2, 5].map((n) => pageView({ event_id: uuidFor(n), event_time: '2026-11-27T10:05:00.000Z' })));
+    const rows = [1, 2, 3, 1, 5, 2, 6, 3].map((n) => toEventRow(pageView({ event_id: uuidFor(n), event_time: '2026-11-27T10:10:00.000Z' })));
+    expect(typeof rows[0]['event_time']).toBe('number');
+    const run = runDatasetRules([unique], datasetFromRows(rows), { nowMs: NOW, seenIds });
+    // repeats: rows 3, 5, 7; stored: rows 1, 4, 5
+    expect(run.blockingRows).toEqual([1, 3, 4, 5, 7]);
+    expect(run.results[0]).toMatchObject({ evaluated: 8, failed: 5, samples: [2, 1, 5, 3].map(uuidFor) });
+    expect(runDatasetRules([unique], datasetFromRows(rows.slice(0, 3)), { nowMs: NOW }).blockingRows).toEqual([]);
+  });
+
   it('works on a bare id list and passes at mostly exactly at the bound', () => {
     const ids = [...Array.from({ length: 99 }, (_, i) => uuidFor(i)), uuidFor(0)];
     const tolerant = uniquenessRule({ id: 'u', description: 'u', mostly: 0.99 });

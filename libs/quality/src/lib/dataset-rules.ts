@@ -33,19 +33,39 @@ export function uniquenessRule(
     measure(data, context) {
       const ids = data.column(column);
       if (!ids) return missingColumn(column);
-      const failed = new Set(findDuplicateIndices(ids));
+      const repeated = findDuplicateIndices(ids);
       const seen = context.seenIds;
       const times = seen ? data.column(timeColumn) : undefined;
+      // Usually neither list has a row: no Set, spread or sort per batch for the common case.
+      let stored: number[] | undefined;
       if (seen && times) {
         for (let row = 0; row < ids.length; row++) {
           const id = ids[row];
           const time = toEpochMillis(times[row]);
-          if (typeof id === 'string' && time !== null && seen.has(id, time)) failed.add(row);
+          if (typeof id === 'string' && time !== null && seen.has(id, time)) (stored ??= []).push(row);
         }
       }
-      return { evaluated: data.size, failedRows: [...failed].sort((a, b) => a - b) };
+      return { evaluated: data.size, failedRows: stored ? unionAscending(repeated, stored) : repeated };
     },
   };
+}
+
+/** The rows of two ascending lists, ascending, each once. */
+function unionAscending(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length === 0) return [...b];
+  if (b.length === 0) return [...a];
+  const union: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) union.push(a[i++]);
+    else if (i >= a.length || b[j] < a[i]) union.push(b[j++]);
+    else {
+      union.push(a[i++]);
+      j++;
+    }
+  }
+  return union;
 }
 
 /** Share of non-empty values of a column among the rows whose event kind should carry it. */

@@ -1,6 +1,6 @@
 import { EVENT_COLUMNS, toEventRow } from '@pipeline/events';
 import { datasetFromColumns, datasetFromEvents, datasetFromRows, toEpochMillis } from './dataset';
-import { pageView, purchase } from './testing/event-variants';
+import { addToCart, eventMix, pageView, purchase, removeFromCart, search } from './testing/event-variants';
 
 describe('datasets', () => {
   const events = [pageView(), purchase()];
@@ -13,6 +13,20 @@ describe('datasets', () => {
     expect(fromEvents.column('price_cents')).toEqual([1299, null]);
     expect(fromEvents.column('nope')).toBeUndefined();
     expect(fromEvents.column('event_id')).toBe(fromEvents.column('event_id'));
+  });
+
+  it('reads the envelope columns it reads directly exactly as EVENT_COLUMNS does, on every kind', () => {
+    const every = [...eventMix(16, '2026-11-27T10:00:00.000Z'), pageView({ page: null }), search(), addToCart(), removeFromCart()];
+    const data = datasetFromEvents(every);
+    for (const column of EVENT_COLUMNS) expect(data.column(column.name)).toEqual(every.map((event) => column.read(event)));
+  });
+
+  it('takes columns the caller computed already, and refuses one of another length', () => {
+    const times = events.map((event) => Date.parse(event.event_time));
+    const data = datasetFromEvents(events, { event_time: times });
+    expect(data.column('event_time')).toBe(times);
+    expect(data.column('event_time')).toEqual(datasetFromEvents(events).column('event_time'));
+    expect(() => datasetFromEvents(events, { event_time: [1] })).toThrow(/1 values for 2 events/);
   });
 
   it('reads absent row fields as null and absent columns as missing', () => {

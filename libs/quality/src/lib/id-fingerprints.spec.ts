@@ -31,6 +31,17 @@ describe('findDuplicateIndices / findDuplicateIds', () => {
     expect(findDuplicateIndices([])).toEqual([]);
   });
 
+  it('answers alike for a micro-batch (exact Set) and an hour-sized list (fingerprints)', () => {
+    const naive = (ids: readonly unknown[]) => {
+      const seen = new Set<unknown>();
+      return ids.flatMap((id, i) => (typeof id !== 'string' ? [] : seen.has(id) ? [i] : (seen.add(id), [])));
+    };
+    const batch = Array.from({ length: 3_000 }, (_, i) => (i % 97 === 0 ? null : uuidFor(i % 2_900)));
+    expect(findDuplicateIndices(batch)).toEqual(naive(batch));
+    const hour = [...batch, ...Array.from({ length: 70_000 }, (_, i) => uuidFor(10_000 + i)), ...batch];
+    expect(findDuplicateIndices(hour)).toEqual(naive(hour));
+  });
+
   it('handles an hour-sized id list', () => {
     const ids = Array.from({ length: 200_000 }, (_, i) => uuidFor(i));
     ids.push(uuidFor(123_456), uuidFor(7));

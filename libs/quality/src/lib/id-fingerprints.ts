@@ -101,6 +101,7 @@ function fingerprint(id: string): void {
  * Non-string ids (null) are skipped; completeness rules count those.
  */
 export function findDuplicateIndices(ids: readonly unknown[]): number[] {
+  if (ids.length <= EXACT_SET_MAX_IDS) return duplicateIndicesBySet(ids);
   const seen = new IdFingerprintSet(ids.length);
   const suspects = new IdFingerprintSet();
   for (const id of ids) {
@@ -114,6 +115,25 @@ export function findDuplicateIndices(ids: readonly unknown[]): number[] {
     if (typeof id !== 'string' || !suspects.has(id)) continue;
     if (firstIndexById.has(id)) duplicates.push(i);
     else firstIndexById.set(id, i);
+  }
+  return duplicates;
+}
+
+/**
+ * Up to this many ids (a micro-batch) a Set<string> is the cheaper exact answer: V8 hashes a string natively
+ * and once, where a fingerprint is hashed in JS and suspects need a second pass. An hour's ids take the fingerprints.
+ */
+const EXACT_SET_MAX_IDS = 65_536;
+
+function duplicateIndicesBySet(ids: readonly unknown[]): number[] {
+  const seen = new Set<string>();
+  const duplicates: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (typeof id !== 'string') continue;
+    const before = seen.size;
+    seen.add(id);
+    if (seen.size === before) duplicates.push(i);
   }
   return duplicates;
 }

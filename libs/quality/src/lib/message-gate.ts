@@ -1,4 +1,4 @@
-import { decodeEvent, type ShopEvent } from '@pipeline/events';
+import { decodeEvent, eventTimeMillis, type ShopEvent } from '@pipeline/events';
 import { contractViolationReasons } from './contract-rejections';
 import { datasetFromEvents } from './dataset';
 import { runDatasetRules } from './dataset-evaluator';
@@ -41,7 +41,8 @@ export interface GateResult {
  * events up to date before a batch is judged; `recordCommitted` tells it a batch is durable and committed.
  */
 export interface StoredEventIdIndex extends StoredEventIds {
-  refresh(events: readonly ShopEvent[]): Promise<void>;
+  /** `eventTimesMs[i]` is eventTimeMillis(events[i].event_time): the gate has the times already. */
+  refresh(events: readonly ShopEvent[], eventTimesMs?: readonly number[]): Promise<void>;
   recordCommitted(events: readonly ShopEvent[], files: readonly string[]): void;
 }
 
@@ -100,18 +101,20 @@ export class MessageQualityGate {
     const tally = new QualityTally(this.compiled, { nowMs });
     const survivors: ShopEvent[] = [];
     const survivorIndex: number[] = [];
+    const survivorTimes: number[] = [];
     const rejected: GateRejection[] = [];
     for (let index = 0; index < messages.length; index++) {
       try {
-        this.checkOne(messages[index], index, tally, survivors, survivorIndex, rejected, refOf);
+        this.checkOne(messages[index], index, tally, survivors, survivorIndex, survivorTimes, rejected, refOf);
       } catch (error) {
         // A rule tripping over one odd message refuses that message, never the batch (and never stops the consumer).
         rejected.push({ index, reason: 'processing_error', details: [`quality check failed: ${describeError(error)}`] });
       }
     }
 
-    await this.storedIds.refresh(survivors);
-    const dataset = runDatasetRules(this.ruleSet.dataset, datasetFromEvents(survivors), { nowMs, seenIds: this.storedIds });
+    await this.storedIds.refresh(survivors, survivorTimes);
+    const data = datasetFromEvents(survivors, { event_time: survivorTimes });
+    const dataset = runDatasetRules(this.ruleSet.dataset, data, { nowMs, seenIds: this.storedIds });
     // Ascending, so one cursor walks them alongside the survivors (no Set of rows).
     const blockingRows = dataset.blockingRows;
     let failedErrorRules: string[] | undefined;
@@ -149,6 +152,7 @@ export class MessageQualityGate {
     tally: QualityTally,
     survivors: ShopEvent[],
     survivorIndex: number[],
+    survivorTimes: number[],
     rejected: GateRejection[],
     refOf: ((index: number) => string) | undefined,
   ): void {
@@ -166,8 +170,12 @@ export class MessageQualityGate {
       rejected.push({ index, reason: 'quality_rule', details: failureReasons(failures) });
       return;
     }
+    // The event_time column of the dataset rules (EVENT_COLUMNS' read), taken now: the time rules just parsed this very
+    // text, so eventTimeMillis answers from its last-value memo instead of parsing it again.
+    const time = eventTimeMillis(decoded.event.event_time);
     survivors.push(decoded.event);
     survivorIndex.push(index);
+    survivorTimes.push(time);
   }
 
   /**

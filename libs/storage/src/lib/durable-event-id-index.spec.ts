@@ -36,6 +36,19 @@ describe('DurableEventIdIndex', () => {
     expect(index.findStored(candidates)).toEqual([1, 2, 3]);
   });
 
+  it('reads the same hours from event times the caller gives as from the events', async () => {
+    await commit(0, '0', [ev(1), ev(2, H10)]);
+    const candidates = [ev(1), ev(3), ev(2, H10), ev(1), ev(4, H10)];
+    const fromEvents = new DurableEventIdIndex(backend);
+    await fromEvents.refresh(candidates);
+    const fromTimes = new DurableEventIdIndex(backend);
+    await fromTimes.refresh(candidates, candidates.map((e) => Date.parse(e.event_time)));
+    expect(fromTimes.heldHours()).toEqual(fromEvents.heldHours());
+    expect(fromTimes.findStored(candidates)).toEqual(fromEvents.findStored(candidates));
+    expect(fromTimes.findStored(candidates)).toEqual([0, 2, 3]);
+    await expect(fromTimes.refresh(candidates, [1])).rejects.toThrow(/1 event times for 5 events/);
+  });
+
   it('flags a repeat inside one batch (the first stays)', async () => {
     const index = new DurableEventIdIndex(backend);
     const batch = [ev(1), ev(2), ev(1), ev(2), ev(3)];

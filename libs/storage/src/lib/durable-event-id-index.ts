@@ -72,10 +72,20 @@ export class DurableEventIdIndex {
   /**
    * Brings the given hours up to date with storage: loads an hour on first use, and on every call reads the id
    * files that other writers committed since. Call before `findStored` for a batch's events.
+   * `eventTimesMs`: the events' times in epoch ms (eventTimeMillis of each event_time), when the caller has them
+   * already (the quality gate does), so they are not parsed again.
    */
-  async refresh(events: readonly EventRef[]): Promise<void> {
+  async refresh(events: readonly EventRef[], eventTimesMs?: readonly number[]): Promise<void> {
+    if (eventTimesMs && eventTimesMs.length !== events.length) {
+      throw new Error(`${eventTimesMs.length} event times for ${events.length} events`);
+    }
     const starts = new Set<number>();
-    for (const event of events) starts.add(hourStartOf(eventTimeMillis(event.event_time)));
+    let previous = NaN;
+    for (let i = 0; i < events.length; i++) {
+      const start = hourStartOf(eventTimesMs ? eventTimesMs[i] : eventTimeMillis(events[i].event_time));
+      // A batch's events mostly share their hour: one Set insertion per run of them.
+      if (start !== previous) starts.add((previous = start));
+    }
     if (starts.size === 0) return;
     const pending = await this.pendingFiles();
     const tick = ++this.clock;
