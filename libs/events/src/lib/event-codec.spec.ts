@@ -31,6 +31,11 @@ describe('event codec', () => {
     ['bad device type', (e: Record<string, any>) => (e['device'].type = 'fridge'), 'device.type'],
     ['time without millis', (e: Record<string, unknown>) => (e['event_time'] = '2026-11-27T10:15:30Z'), 'event_time'],
     ['bad country', (e: Record<string, unknown>) => (e['country'] = 'XX'), 'country'],
+    ['lower-case country', (e: Record<string, unknown>) => (e['country'] = 'de'), 'country'],
+    ['month 13', (e: Record<string, unknown>) => (e['event_time'] = '2026-13-01T00:00:00.000Z'), 'event_time'],
+    ['30 February', (e: Record<string, unknown>) => (e['event_time'] = '2026-02-30T10:00:00.000Z'), 'event_time'],
+    ['hour 24', (e: Record<string, unknown>) => (e['event_time'] = '2026-11-27T24:00:00.000Z'), 'event_time'],
+    ['second 60', (e: Record<string, unknown>) => (e['event_time'] = '2026-11-27T10:00:60.000Z'), 'event_time'],
   ])('names the field on a schema violation: %s', (_name, mutate, field) => {
     const event = JSON.parse(JSON.stringify(samplePageView()));
     mutate(event);
@@ -39,6 +44,28 @@ describe('event codec', () => {
     if (result.ok) return;
     expect(result.reason).toBe('schema_violation');
     expect(result.details.some((d) => d.startsWith(field))).toBe(true);
+  });
+
+  it('accepts the edges of real times and upper-case countries', () => {
+    for (const [event_time, country] of [
+      ['2024-02-29T23:59:59.999Z', 'DE'],
+      ['2026-12-31T00:00:00.000Z', 'US'],
+    ]) {
+      const result = decodeEvent(Buffer.from(JSON.stringify({ ...samplePageView(), event_time, country })));
+      expect([event_time, result.ok]).toEqual([event_time, true]);
+    }
+  });
+
+  it('says why a time or a country is refused', () => {
+    const result = decodeEvent(Buffer.from(JSON.stringify({ ...samplePageView(), event_time: '2026-02-30T10:00:00.000Z', country: 'de' })));
+    expect(result).toMatchObject({ ok: false, reason: 'schema_violation' });
+    if (result.ok) return;
+    expect(result.details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^event_time.* must be an ISO-8601 UTC time with milliseconds \(YYYY-MM-DDTHH:mm:ss\.sssZ\) of a real date and time$/),
+        expect.stringMatching(/^country.* must be an upper-case ISO 3166-1 alpha-2 code$/),
+      ]),
+    );
   });
 
   it('rejects a purchase with a zero-quantity line', () => {

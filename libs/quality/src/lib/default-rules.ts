@@ -92,7 +92,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
   const options = { ...DEFAULT_QUALITY_OPTIONS, ...overrides };
   return [
     requiredRule({ id: 'not_null', description: 'null detection', fields: EVENT_FIELDS, afterContract: 'implied' }),
-    dataTypeRule({ id: 'data_type', description: 'data type validation', fields: EVENT_FIELDS, contractTypesFields: true }),
+    dataTypeRule({ id: 'data_type', description: 'data type validation', fields: EVENT_FIELDS, afterContract: 'implied' }),
     allowedSetRule({
       id: 'allowed_event_type',
       afterContract: 'implied',
@@ -175,6 +175,7 @@ export function defaultRecordRules(overrides: Partial<QualityOptions> = {}): Rec
     }),
     formatRule({
       id: 'country_format',
+      afterContract: 'implied',
       description: 'format: country is ISO 3166-1 alpha-2',
       column: 'country',
       pattern: ISO_ALPHA2,

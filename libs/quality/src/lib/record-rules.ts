@@ -85,16 +85,12 @@ function conforms(value: unknown, type: FieldType): boolean {
 }
 
 /**
- * Each present field has its declared type (absent ones are the required rule's business). With `contractTypesFields`
- * the event contract is known to give every field its JSON type already, so after it only timestamps are left to
- * check: the contract matches their shape, this rule also wants a real calendar date and time.
+ * Each present field has its declared type (absent ones are the required rule's business); a timestamp must be the
+ * contract's shape and a real calendar date and time.
  */
-export function dataTypeRule(identity: RuleIdentity & { fields: readonly EventField[]; contractTypesFields?: boolean }): RecordRule {
+export function dataTypeRule(identity: RuleIdentity & { fields: readonly EventField[] }): RecordRule {
   const check = fieldTypeCheck(groupByEventType(identity.fields));
-  const afterContract = identity.contractTypesFields
-    ? fieldTypeCheck(groupByEventType(identity.fields.filter((f) => f.type === 'timestamp')))
-    : identity.afterContract;
-  return rule({ ...identity, afterContract }, 'data_type', uniqueColumns(identity.fields), appliedTypes(identity.fields), check);
+  return rule(identity, 'data_type', uniqueColumns(identity.fields), appliedTypes(identity.fields), check);
 }
 
 function fieldTypeCheck(fieldsByType: Record<EventType, EventField[]>): RecordRule['check'] {

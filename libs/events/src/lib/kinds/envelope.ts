@@ -11,15 +11,47 @@ import {
   IsUUID,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
+  buildMessage,
 } from 'class-validator';
 import type { EventType } from '../event-kinds';
-import { DEVICE_TYPES, ISO_UTC_MILLIS, SCHEMA_VERSION, type Device, type DeviceType } from '../event.types';
-import { eventTimeMillis } from '../event-time-parsing';
+import { DEVICE_TYPES, SCHEMA_VERSION, type Device, type DeviceType } from '../event.types';
+import { eventTimeMillis, parseIsoUtcMillis } from '../event-time-parsing';
 import { hasOnlyKeys, isPlainObject, optionalString, requiredString } from './checks';
 import { loose, type EnvelopeFields, type KindColumnReads, type LooseObject, type QualityField } from './event-kind';
 import { rowNumber, rowOptionalText, rowText, type EventRow } from './row-values';
 import { equals, isIn, isISO31661Alpha2, isString, isUUID, matchesPattern } from './validator-functions';
+
+/**
+ * event_time's contract: the shape `YYYY-MM-DDTHH:mm:ss.sssZ` and a real instant (no month 13, no 30 February, no
+ * hour 24). The shape alone let such times through to be refused later as a quality rule, under the wrong reason.
+ */
+export function isIsoUtcMillisInstant(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(parseIsoUtcMillis(value));
+}
+
+const UPPER_ALPHA2 = /^[A-Z]{2}$/;
+
+/**
+ * country's contract: an ISO 3166-1 alpha-2 code as the standard writes it, upper-case. validator.js's
+ * isISO31661Alpha2 also takes `de`, which the stored data, the reports and the country rule do not.
+ */
+export function isUpperCaseCountryCode(value: unknown): boolean {
+  return matchesPattern(value, UPPER_ALPHA2) && isISO31661Alpha2(value);
+}
+
+function IsIsoUtcMillisInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIsoUtcMillisInstant',
+    validator: {
+      validate: (value: unknown) => isIsoUtcMillisInstant(value),
+      defaultMessage: buildMessage(
+        (each) => `${each}$property must be an ISO-8601 UTC time with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ) of a real date and time`,
+      ),
+    },
+  });
+}
 
 /** The fields every event kind carries. */
 export interface EventEnvelope {
@@ -61,7 +93,7 @@ export abstract class EnvelopeDto {
   schema_version!: number;
 
   @IsString()
-  @Matches(ISO_UTC_MILLIS, { message: 'event_time must be ISO-8601 UTC with milliseconds (YYYY-MM-DDTHH:mm:ss.sssZ)' })
+  @IsIsoUtcMillisInstant()
   event_time!: string;
 
   @IsString()
@@ -79,6 +111,7 @@ export abstract class EnvelopeDto {
   @Type(() => DeviceDto)
   device!: DeviceDto;
 
+  @Matches(UPPER_ALPHA2, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code' })
   @IsISO31661Alpha2()
   country!: string;
 
@@ -113,12 +146,11 @@ export function envelopeIsCertainlyValid(event: Readonly<Record<string, unknown>
   return (
     isUUID(event['event_id']) &&
     equals(event['schema_version'], SCHEMA_VERSION) &&
-    isString(event['event_time']) &&
-    matchesPattern(event['event_time'], ISO_UTC_MILLIS) &&
+    isIsoUtcMillisInstant(event['event_time']) &&
     requiredString(event['user_id'], 64) &&
     requiredString(event['session_id'], 64) &&
     deviceIsValid(event['device']) &&
-    isISO31661Alpha2(event['country']) &&
+    isUpperCaseCountryCode(event['country']) &&
     optionalString(event['page'], 512) &&
     optionalString(event['referrer'], 512)
   );
