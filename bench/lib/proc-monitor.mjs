@@ -1,7 +1,7 @@
 // Samples a process from /proc: resident memory (VmRSS), its high-water mark (VmHWM) and CPU time (utime+stime).
 // /proc is read, not the process asked, so the figures cost the measured process nothing.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -19,6 +19,21 @@ export function readProcess(pid) {
       cpuSeconds: cpuSecondsOf(`/proc/${pid}/stat`),
       mainThreadCpuSeconds: cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`),
     };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds of each thread of `pid`, largest first, as `{ tid, cpuSeconds }`. Node 20 names every thread "node",
+ * so threads are told apart by id and order: the pid is the JavaScript thread, the next ids are V8's platform
+ * workers (GC, compiler), libuv's pool threads come later. Null once the process is gone.
+ */
+export function readThreads(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map((tid) => ({ tid: Number(tid), cpuSeconds: round(cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`), 2) }))
+      .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
   } catch {
     return null;
   }
@@ -71,6 +86,7 @@ export class ProcessMonitor {
   /** Takes a last reading (call it while the process still runs to get its full CPU time) and stops. */
   stop() {
     this.sample();
+    const threads = readThreads(this.pid);
     clearInterval(this.timer);
     const peakKb = Math.max(this.last?.hwmKb ?? 0, ...this.samples.map((s) => s.rssKb));
     return {
@@ -80,6 +96,8 @@ export class ProcessMonitor {
       /** CPU used while monitored (for a process that was already running, e.g. the broker). */
       cpuSecondsDelta: round((this.last?.cpuSeconds ?? 0) - (this.first?.cpuSeconds ?? 0), 2),
       rssAtProgressMb: rssAtProgress(this.samples),
+      /** Per-thread CPU at the end (busiest first, ids relative to the pid), to see what the other threads cost. */
+      threads: threads?.filter((t) => t.cpuSeconds > 0).map((t) => ({ tid: `+${t.tid - this.pid}`, cpuSeconds: t.cpuSeconds })) ?? null,
     };
   }
 }
