@@ -188,7 +188,9 @@ class Bench {
     this.workDir = join(ROOT, 'tmp', 'bench', this.runId);
     this.kafka = new BenchKafka(ROOT, { brokers: process.env.KAFKA_BROKERS, port: Number(process.env.BENCH_KAFKA_PORT ?? 29092) });
     this.topics = [];
-    this.nextPort = 39_100 + Math.floor(Math.random() * 500);
+    // Below Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection (the apps'
+    // own to the broker), and a processor then failed to listen (EADDRINUSE) in the middle of a run.
+    this.nextPort = 23_100 + Math.floor(Math.random() * 500);
   }
 
   async topic(name) {

@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 const EXIT_USAGE_PROBE = fileURLToPath(new URL('./exit-usage.cjs', import.meta.url));
 
 /**
- * `env.BENCH_NODE_ARGS` (space-separated) goes on node's command line, not into the environment: V8 flags that
- * NODE_OPTIONS refuses (e.g. `--single-threaded-gc`) can be compared as ab variants that way.
+ * `env.BENCH_NODE_ARGS` (space-separated; else the bench's own BENCH_NODE_ARGS, for every app it starts) goes on
+ * node's command line, not into the environment: V8 flags that NODE_OPTIONS refuses (e.g. `--single-threaded-gc`)
+ * can be compared as ab variants or whole runs that way.
  */
 function spawnNode(script, args, env, logFile) {
   const usageDir = mkdtempSync(join(tmpdir(), 'bench-usage-'));
   const usageFile = join(usageDir, 'usage.json');
-  const { BENCH_NODE_ARGS: nodeArgs = '', ...childEnv } = env;
+  const { BENCH_NODE_ARGS: nodeArgs = process.env.BENCH_NODE_ARGS ?? '', ...childEnv } = env;
   const child = spawn(process.execPath, [...nodeArgs.split(' ').filter(Boolean), '--require', EXIT_USAGE_PROBE, script, ...args], {
     env: { ...process.env, ...childEnv, BENCH_USAGE_FILE: usageFile },
     stdio: ['ignore', 'pipe', 'pipe'],
