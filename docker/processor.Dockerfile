@@ -33,4 +33,5 @@ USER node
 EXPOSE 3001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + process.env.PROCESSOR_PORT + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "main.js"]
+# --heap-growing-percent: see tools/run-pipeline.sh (NODE_OPTIONS refuses it).
+CMD ["node", "--heap-growing-percent=100", "main.js"]

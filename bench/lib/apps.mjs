@@ -62,6 +62,8 @@ export class ProcessorProcess {
       // As the app is run (tools/run-pipeline.sh, docker/): a V8 heap cap keeps RSS flat under 512 MB, a larger
       // young generation cuts GC work.
       NODE_OPTIONS: '--max-old-space-size=384 --max-semi-space-size=32',
+      // And on its command line, as tools/run-pipeline.sh and docker/processor.Dockerfile start it.
+      BENCH_NODE_ARGS: '--heap-growing-percent=100',
       ...env,
     }, logFile);
     this.pid = this.proc.child.pid;
