@@ -16,7 +16,7 @@ describe('BatchConsumerConfig', () => {
     expect(options.consumer).toMatchObject({
       groupId: 'processor',
       maxWaitTimeInMs: 500,
-      maxBytes: 4 * 8 * 1024 * 1024,
+      maxBytes: 4 * 4 * 1024 * 1024,
       sessionTimeout: 6_000,
       heartbeatInterval: 2_000,
       rebalanceTimeout: 10_000,
