@@ -19,6 +19,7 @@ const crc32C = load('protocol/recordBatch/crc32C');
 const murmur2 = load('producer/partitioners/default/murmur2');
 const groupMessagesPerPartition = load('producer/groupMessagesPerPartition');
 const produceRequest = load('protocol/requests/produce/v3/request');
+const encodeRequest = load('protocol/request');
 if (typeof Decoder.prototype.readVarLongAsNumberOrLong === 'function') throw new Error(`${root} is the patched kafkajs`);
 
 /** Deterministic bytes (xorshift32), so the vectors do not change between runs. */
@@ -75,6 +76,12 @@ const values = [null, '{"a":1}', bytes(130, 11), 'é'.repeat(70)];
   const realNow = Date.now;
   Date.now = () => now;
   const request = await produceRequest({ acks: -1, timeout: 30000, compression: 0, topicData }).encode();
+  // The whole request as the connection sends it (size, header, payload), with a client id and without one.
+  const framed = [];
+  for (const [correlationId, clientId] of [[7, 'generator-ünï'], [2 ** 31 - 1, null]]) {
+    const payload = produceRequest({ acks: -1, timeout: 30000, compression: 0, topicData, transactionalId: clientId && 'tx-1' });
+    framed.push({ correlationId, clientId, transactional: clientId !== null, hex: hex((await encodeRequest({ correlationId, clientId, request: payload })).buffer) });
+  }
   Date.now = realNow;
 
   const crcInputs = [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099].map((n, i) => ({ seed: i + 1, length: n }));
@@ -84,7 +91,7 @@ const values = [null, '{"a":1}', bytes(130, 11), 'é'.repeat(70)];
     kafkajs: require(join(root, 'package.json')).version,
     records,
     batches,
-    produce: { now, messages, partitions: Object.fromEntries(Object.entries(byPartition).map(([p, ms]) => [p, ms.map((m) => messages.indexOf(m))])), hex: hex(request.buffer) },
+    produce: { now, messages, partitions: Object.fromEntries(Object.entries(byPartition).map(([p, ms]) => [p, ms.map((m) => messages.indexOf(m))])), hex: hex(request.buffer), framed },
     crc32C: crcInputs.map((c) => ({ ...c, crc: crc32C(bytes(c.length, c.seed)) })),
     murmur2: murmurKeys.map((key) => ({ key, hash: murmur2(key) })),
   }, null, 1) + '\n');

@@ -35,6 +35,8 @@ const murmur2 = load<(key: string | Buffer) => number>('producer/partitioners/de
 const groupMessagesPerPartition = load<(input: unknown) => Record<string, unknown[]>>('producer/groupMessagesPerPartition');
 const Batch = load<new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: { offset: string }[] }>('consumer/batch');
 const produceRequest = load<(input: unknown) => { encode(): Promise<EncoderLike> }>('protocol/requests/produce/v3/request');
+const encodeRequest = load<(input: { correlationId: number; clientId: string | null; request: unknown }) => Promise<EncoderLike>>('protocol/request');
+const Long = load<{ fromString(value: string): unknown }>('utils/long');
 
 const vectors = JSON.parse(readFileSync(join(__dirname, 'kafkajs-patch.vectors.json'), 'utf8'));
 
@@ -89,6 +91,25 @@ describe('kafkajs patch (patches/kafkajs+2.2.4.patch)', () => {
       const decoded = await decodeRecordBatch(new Decoder(Buffer.from(vector.hex, 'hex')));
       expect(decoded.records.map(plainRecord)).toEqual(vector.records);
     }
+    // and the patched encoder writes each of them (one buffer, checksum filled in last) byte for byte as released
+    for (const vector of vectors.batches as { firstOffset: string; firstTimestamp: number; hex: string }[]) {
+      const { firstOffset, firstTimestamp } = vector;
+      // The messages make-vectors.cjs encoded.
+      const messages = Array.from({ length: 12 }, (_, i) => ({
+        key: `k${i}`,
+        value: bytes(i * 5, i + 1),
+        headers: i % 3 ? { h: 'x', [`d${i % 2}`]: ['1', '2'] } : undefined,
+        timestamp: firstTimestamp + i * 997,
+      }));
+      const encoded = await RecordBatch({
+        firstOffset: Long.fromString(firstOffset),
+        firstTimestamp,
+        maxTimestamp: firstTimestamp + 11 * 997,
+        lastOffsetDelta: messages.length - 1,
+        records: messages.map((m, i) => Record({ ...m, offsetDelta: i, timestampDelta: m.timestamp - firstTimestamp })),
+      });
+      expect({ firstOffset, firstTimestamp, hex: encoded.buffer.toString('hex') }).toEqual({ firstOffset, firstTimestamp, hex: vector.hex });
+    }
     // offsets above 2^53 stay exact (the decimal strings are not rounded through doubles)
     const huge = vectors.batches.find((b: { firstOffset: string }) => b.firstOffset === '9223372036854775000');
     expect(huge.records.at(-1).offset).toBe('9223372036854775011');
@@ -110,6 +131,14 @@ describe('kafkajs patch (patches/kafkajs+2.2.4.patch)', () => {
     try {
       const request = await produceRequest({ acks: -1, timeout: 30000, compression: 0, topicData }).encode();
       expect(request.buffer.toString('hex')).toBe(expected);
+      // framed as the connection sends it: size, header (with and without a client id), payload
+      const framed = vectors.produce.framed as { correlationId: number; clientId: string | null; transactional: boolean; hex: string }[];
+      expect(framed).toHaveLength(2);
+      for (const { correlationId, clientId, transactional, hex: framedHex } of framed) {
+        const payload = produceRequest({ acks: -1, timeout: 30000, compression: 0, topicData, transactionalId: transactional ? 'tx-1' : null });
+        const bytesSent = (await encodeRequest({ correlationId, clientId, request: payload })).buffer;
+        expect({ clientId, hex: bytesSent.toString('hex') }).toEqual({ clientId, hex: framedHex });
+      }
     } finally {
       dateNow.mockRestore();
     }
