@@ -69,7 +69,8 @@ stopping=false
 cleanup() {
   $stopping && return
   stopping=true
-  echo "Stopping the apps (each drains and commits)..."
+  echo "Stopping the apps: the processor stores and commits the chunk in hand; events it has not stored stay in Kafka"
+  echo "(uncommitted) and are read on the next start, so nothing is lost or counted twice..."
   [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
   local i code
   for i in "${!pids[@]}"; do
