@@ -1,4 +1,4 @@
-import { Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { ConfigValidationError } from './load-config';
 
 /** LOG_LEVEL values, least to most verbose; each includes the ones before it. */
@@ -17,9 +17,28 @@ export function nestLogLevels(setting: string | undefined): LogLevel[] {
 }
 
 /**
+ * Nest's own wiring lines at start-up, one per module, controller and route (~60 per app): they bury what a new user
+ * of `npm start` should see (where the dashboard is, what runs), so they are debug detail here.
+ */
+export const NEST_WIRING_CONTEXTS: ReadonlySet<string> = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** Nest's console logger, with its wiring lines (NEST_WIRING_CONTEXTS) at debug level instead of log. */
+export class PipelineLogger extends ConsoleLogger {
+  override log(message: unknown, ...optionalParams: unknown[]): void {
+    // A context Logger passes its context last.
+    const context = optionalParams.length > 0 ? optionalParams[optionalParams.length - 1] : this.context;
+    if (typeof context === 'string' && NEST_WIRING_CONTEXTS.has(context)) {
+      if (this.isLevelEnabled('debug')) super.debug(message, ...optionalParams);
+      return;
+    }
+    super.log(message, ...optionalParams);
+  }
+}
+
+/**
  * Applies LOG_LEVEL (default "log") to every Nest logger of the process, before the app exists, so bootstrap
  * lines and kafkajs' debug-level noise (see @pipeline/kafka kafkaLogCreator) follow it too.
  */
 export function applyLogLevel(env: NodeJS.ProcessEnv = process.env): void {
-  Logger.overrideLogger(nestLogLevels(env['LOG_LEVEL']));
+  Logger.overrideLogger(new PipelineLogger({ logLevels: nestLogLevels(env['LOG_LEVEL']) }));
 }
