@@ -144,6 +144,9 @@ describe.each(VARIANTS)('no message can stop the processor on $storage storage (
       },
       { timeoutMs: 90_000 },
     );
+    // Health is sampled every 0.5 s from start to here: a fast run may be over within a few samples, so it keeps being
+    // watched (the processor must stay healthy after the poison too) until there are enough to mean something.
+    await waitFor('health sampled at least 6 times', async () => healthStatuses.length > 5, { timeoutMs: 30_000 });
     watching = false;
     await watcher;
 
