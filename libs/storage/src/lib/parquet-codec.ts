@@ -1,4 +1,5 @@
-import { ParquetReader, ParquetSchema, type FieldDefinition, type ParquetType } from '@dsnp/parquetjs';
+import type { FieldDefinition, ParquetType } from '@dsnp/parquetjs/dist/lib/declare';
+import { ParquetSchema } from '@dsnp/parquetjs/dist/lib/schema';
 import type { ColumnType } from '@pipeline/events';
 import { writeFlatParquet } from './flat-parquet-writer';
 
@@ -117,6 +118,8 @@ export async function encodeParquetFrom<R>(
  * TIMESTAMP_MILLIS (Date) becomes epoch ms, absent optional values become null.
  */
 export async function* decodeParquet(bytes: Buffer): AsyncGenerator<ParquetRow> {
+  // Loaded on first read, not with the library (see flat-parquet-writer.ts).
+  const { ParquetReader } = await import('@dsnp/parquetjs/dist/lib/reader');
   const reader = await ParquetReader.openBuffer(bytes);
   try {
     const names = reader.getSchema().fieldList.map((field) => field.name);

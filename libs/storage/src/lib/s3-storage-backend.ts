@@ -1,16 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  paginateListObjectsV2,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-  type _Object,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as S3UploadSdk from '@aws-sdk/lib-storage';
 import { checkStorageKey, StorageKeyNotFoundError, type KeyVersion, type StorageBackend } from './storage-backend';
 
 /** Where an `s3://bucket/prefix` URL points: the bucket and the key prefix (no leading or trailing '/'; may be ''). */
@@ -58,12 +47,23 @@ const DEFAULT_PART_SIZE = 8 * MIB;
 /** Two writers racing on one `If-None-Match: *` key: AWS may answer 409 to the loser of an in-flight race; retry it. */
 const CONDITIONAL_CONFLICT_RETRIES = 5;
 
+let loadedSdk: { s3: typeof S3Sdk; upload: typeof S3UploadSdk } | undefined;
+
+/**
+ * The AWS SDK, loaded when the first S3 backend is made rather than when the storage library is: it is ~180 ms of
+ * start-up CPU and ~700 files that a processor or reporter on a local lake never uses.
+ */
+function awsSdk(): { s3: typeof S3Sdk; upload: typeof S3UploadSdk } {
+  loadedSdk ??= { s3: require('@aws-sdk/client-s3'), upload: require('@aws-sdk/lib-storage') };
+  return loadedSdk;
+}
+
 function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
 function isNotFound(error: unknown): boolean {
-  if (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return true;
+  if (loadedSdk !== undefined && error instanceof loadedSdk.s3.S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return true;
   return httpStatus(error) === 404 && (error as Error).name !== 'NoSuchBucket';
 }
 
@@ -88,7 +88,8 @@ function compareCodeUnits(a: string, b: string): number {
 export class S3StorageBackend implements StorageBackend {
   readonly bucket: string;
   readonly prefix: string;
-  readonly client: S3Client;
+  readonly client: S3Sdk.S3Client;
+  private readonly sdk = awsSdk();
   private readonly listPageSize: number;
   private readonly multipartThreshold: number;
   private readonly partSize: number;
@@ -105,7 +106,7 @@ export class S3StorageBackend implements StorageBackend {
     this.partSize = Math.max(options.multipartPartSizeBytes ?? DEFAULT_PART_SIZE, 5 * MIB);
     this.multipartThreshold = Math.max(options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD, this.partSize);
     this.multipartConcurrency = options.multipartConcurrency ?? 4;
-    this.client = new S3Client({
+    this.client = new this.sdk.s3.S3Client({
       endpoint: options.endpoint || undefined,
       forcePathStyle: Boolean(options.endpoint),
       region: options.region || (options.endpoint ? 'us-east-1' : undefined),
@@ -170,7 +171,7 @@ export class S3StorageBackend implements StorageBackend {
   private async sdkRetriedAfterOwnWrite(error: unknown, objectKey: string, bytes: Uint8Array): Promise<boolean | undefined> {
     const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
     if (attempts <= 1) return undefined;
-    const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    const response = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     const stored = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
     return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).equals(bytes);
   }
@@ -178,7 +179,7 @@ export class S3StorageBackend implements StorageBackend {
   async read(key: string): Promise<Buffer> {
     const objectKey = this.objectKey(key);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      const response = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       if (!response.Body) return Buffer.alloc(0);
       const bytes = await response.Body.transformToByteArray();
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -207,13 +208,13 @@ export class S3StorageBackend implements StorageBackend {
   async remove(key: string): Promise<boolean> {
     const objectKey = this.objectKey(key);
     if (!(await this.exists(key))) return false;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    await this.client.send(new this.sdk.s3.DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     return true;
   }
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      await this.client.send(new this.sdk.s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -233,12 +234,12 @@ export class S3StorageBackend implements StorageBackend {
     let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
     for (;;) {
       const page = await this.client.send(
-        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: objectPrefix || undefined, ...markers }),
+        new this.sdk.s3.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: objectPrefix || undefined, ...markers }),
       );
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
         if (nowMs - upload.Initiated.getTime() <= olderThanMs) continue;
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        await this.client.send(new this.sdk.s3.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
         aborted.push(upload.Key.slice(storagePrefixLength));
       }
       if (!page.IsTruncated) return aborted;
@@ -254,19 +255,19 @@ export class S3StorageBackend implements StorageBackend {
   private async put(objectKey: string, bytes: Uint8Array, conditions: { IfNoneMatch?: string } = {}): Promise<void> {
     const params = { Bucket: this.bucket, Key: objectKey, Body: bytes, ...conditions };
     if (bytes.byteLength <= this.multipartThreshold) {
-      await this.client.send(new PutObjectCommand(params));
+      await this.client.send(new this.sdk.s3.PutObjectCommand(params));
       return;
     }
     // Upload passes the conditions on to CompleteMultipartUpload: the object appears, or not, only then.
-    await new Upload({ client: this.client, params, partSize: this.partSize, queueSize: this.multipartConcurrency }).done();
+    await new this.sdk.upload.Upload({ client: this.client, params, partSize: this.partSize, queueSize: this.multipartConcurrency }).done();
   }
 
   /** Every object below a folder-like prefix, all pages, sorted like LocalFileSystemBackend.list. */
-  private async listObjects(prefix: string): Promise<{ key: string; object: _Object }[]> {
+  private async listObjects(prefix: string): Promise<{ key: string; object: S3Sdk._Object }[]> {
     const objectPrefix = this.folderPrefix(prefix);
     const storagePrefixLength = this.prefix ? this.prefix.length + 1 : 0;
-    const entries: { key: string; object: _Object }[] = [];
-    const pages = paginateListObjectsV2(
+    const entries: { key: string; object: S3Sdk._Object }[] = [];
+    const pages = this.sdk.s3.paginateListObjectsV2(
       { client: this.client, pageSize: this.listPageSize },
       { Bucket: this.bucket, Prefix: objectPrefix || undefined },
     );
