@@ -67,3 +67,23 @@ describe('generator --resume (real broker): a run killed with kill -9, then resu
     expect(await stored()).toBe(COUNT);
   });
 });
+
+describe('generator with a large GENERATOR_BATCH_SIZE (real broker)', () => {
+  const pipeline = new PipelineFixture();
+  afterAll(() => pipeline.dispose());
+
+  it('sends every event with GENERATOR_BATCH_SIZE=20000: no partition\'s record batch reaches the broker\'s 1 MiB limit', async () => {
+    // 20,000 events are ~9 MB, ~3 MB per partition: sent as one request, the broker refused every attempt.
+    const count = 24_000;
+    const run = await startCli(['--count', String(count), '--seed', '5', '--rate', 'max'], {
+      KAFKA_BROKERS: pipeline.brokers.join(','),
+      EVENTS_TOPIC: pipeline.topic,
+      TOPIC_PARTITIONS: '3',
+      GENERATOR_BATCH_SIZE: '20000',
+    }).done;
+    expect(run.stderr).not.toContain('larger than the max message size');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`sent ${count}, failed 0`);
+    expect((await pipeline.topicOffsets(pipeline.topic)).reduce((n, p) => n + Number(p.high), 0)).toBe(count);
+  });
+});

@@ -19,7 +19,7 @@ export function cliUsage(): string {
     `  KAFKA_BROKERS        host:port[,host:port...] (default ${DEFAULT_BROKERS})`,
     `  EVENTS_TOPIC         topic to produce to (default ${DEFAULT_EVENTS_TOPIC}); created if missing`,
     `  TOPIC_PARTITIONS     partitions when the topic is created (default ${DEFAULT_PARTITIONS})`,
-    `  GENERATOR_BATCH_SIZE messages per produce request (default ${KAFKA_BATCH_SIZE}; ${DRY_RUN_BATCH_SIZE} per write with --dry-run)`,
+    `  GENERATOR_BATCH_SIZE messages per produce request, at most 900 KiB of them (default ${KAFKA_BATCH_SIZE}; ${DRY_RUN_BATCH_SIZE} per write with --dry-run)`,
     '',
     'Progress and the final summary go to stderr; with --dry-run stdout carries only NDJSON.',
   ].join('\n');

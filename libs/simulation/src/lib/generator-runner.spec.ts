@@ -1,5 +1,5 @@
 import type { GeneratedMessage } from './faults';
-import { GeneratorRunner, type GeneratorRunnerOptions, type Sleep } from './generator-runner';
+import { GeneratorRunner, MAX_BATCH_BYTES, messageBytes, type GeneratorRunnerOptions, type Sleep } from './generator-runner';
 import { RatePacer, type Rate } from './rate-pacer';
 import { ClickstreamSimulation, type MessageSource } from './simulation';
 
@@ -84,6 +84,36 @@ describe('GeneratorRunner', () => {
     await runner.start();
     expect(published.map((p) => p.size)).toEqual([500, 500, 234]);
     expect(runner.stats()).toMatchObject({ produced: 1_234, published: 1_234, stopReason: 'count', running: false });
+  });
+
+  it('also ends a batch at maxBatchBytes (key, value and header bytes), and loses or repeats no message', async () => {
+    // Each counting-source message: key "k1".."k999" + value "{}" (4-6 bytes), no headers.
+    const { runner, published, source } = harness('max', { count: 2_000, maxBatchSize: 1_000, maxBatchBytes: 1_000 });
+    await runner.start();
+    const sizes = published.map((p) => p.size);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(2_000);
+    expect(source.calls).toBe(2_000);
+    expect(Math.max(...sizes)).toBeLessThan(1_000);
+    // k1..k9 are 4 bytes with the value (36), k10..k99 5 (450), k100.. 6: the first batch closes at the message
+    // that reaches 1,000 bytes.
+    expect(sizes[0]).toBe(9 + 90 + Math.ceil((1_000 - 36 - 450) / 6));
+    expect(runner.stats()).toMatchObject({ produced: 2_000, published: 2_000 });
+  });
+
+  it('keeps a batch of real events under MAX_BATCH_BYTES by default, whatever maxBatchSize allows', async () => {
+    const simulation = new ClickstreamSimulation({ seed: 3, startTime: Date.parse('2026-11-27T08:00:00Z') });
+    const batches: GeneratedMessage[][] = [];
+    const runner = new GeneratorRunner({
+      source: simulation,
+      pacer: new RatePacer('max'),
+      publish: async (batch) => void batches.push(batch),
+      count: 10_000,
+      maxBatchSize: 10_000,
+    });
+    await runner.start();
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) expect(batch.reduce((n, m) => n + messageBytes(m), 0)).toBeLessThan(MAX_BATCH_BYTES + 2_000);
+    expect(batches.flat()).toHaveLength(10_000);
   });
 
   it('emits each event on time at 1/s, sleeping until it is due instead of polling', async () => {
