@@ -5,10 +5,11 @@ import { join } from 'node:path';
 /**
  * patches/kafkajs+2.2.4.patch (applied by `patch-package` on `npm ci`) rewrites kafkajs's per-record hot paths:
  * record and header encoding, varints, the record batch checksum, the default partitioner's murmur2, and the
- * record decoder's headers, offsets and timestamps. These checks prove that the patch is applied and that the
- * patched library writes and reads the bytes the released kafkajs 2.2.4 did: the vectors were made by the
- * unpatched library (tools/kafkajs-patch/make-vectors.cjs). The pipeline tests then run it against a real broker,
- * which verifies every batch's checksum and record framing on produce.
+ * record decoder's headers, offsets and timestamps (a record's key, value and headers are read on demand). These
+ * checks prove that the patch is applied and that the patched library writes and reads the bytes the released
+ * kafkajs 2.2.4 did: the vectors were made by the unpatched library (tools/kafkajs-patch/make-vectors.cjs). The
+ * pipeline tests then run it against a real broker, which verifies every batch's checksum and record framing on
+ * produce.
  */
 const kafkajsRequire = createRequire(require.resolve('kafkajs'));
 const load = <T>(path: string): T => kafkajsRequire(`./src/${path}`) as T;
@@ -200,4 +201,18 @@ describe('kafkajs patch (patches/kafkajs+2.2.4.patch)', () => {
       JSON.parse('{"toString":"61","__proto__":"62","constructor":["63","64"]}'),
     );
   });
+
+  it('reads a record\'s key, value and headers from the fetched bytes when asked, the same on every read', async () => {
+    const vector = vectors.batches[0];
+    const [first] = (await decodeRecordBatch(new Decoder(Buffer.from(vector.hex, 'hex')))).records;
+    const expected = plainRecord(first);
+    // A new view per read, of the same bytes: a consumer may read the value for its gate and again for a dead letter.
+    expect(first.value).not.toBe(first.value);
+    expect(plainRecord(first)).toEqual(expected);
+    // Serialised as released kafkajs's plain record was, not as its fetch buffer.
+    const json = JSON.parse(JSON.stringify(first));
+    expect(Object.keys(json).sort()).toEqual(['attributes', 'batchContext', 'headers', 'isControlRecord', 'key', 'magicByte', 'offset', 'timestamp', 'value']);
+    expect(json.value).toEqual(first.value ? { type: 'Buffer', data: [...first.value] } : null);
+  });
 });
+
