@@ -4,13 +4,17 @@
  * by itself only on retriable ones; either way nothing outside kafkajs used to notice. The supervisor follows the
  * consumer's events, restarts it with exponential backoff when kafkajs will not, and gives up (so the process can
  * exit non-zero and be restarted by its supervisor) after `maxRestarts` attempts in a row that never got the consumer
- * back into its group.
+ * back into its group for `stableMs`. Joining alone does not end a row: a consumer that crashes on its first fetch
+ * after every join (a batch kafkajs cannot decode, a bug) rejoins within a second each time, and counting from each
+ * join kept it restarting forever at "attempt 1".
  */
 export type ConsumerState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
 export interface ConsumerSupervisorOptions {
-  /** Restarts in a row (without the consumer joining its group in between) before giving up. */
+  /** Restarts in a row (without the consumer staying in its group for stableMs in between) before giving up. */
   maxRestarts?: number;
+  /** How long the consumer must stay in its group after a join for the restarts before it to stop counting. Default 60 s. */
+  stableMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /**
@@ -23,7 +27,7 @@ export interface ConsumerSupervisorOptions {
 
 export interface ConsumerStatus {
   state: ConsumerState;
-  /** Restarts since the consumer last joined its group. */
+  /** Restarts in a row: since the consumer last stayed in its group for stableMs. */
   restarts: number;
   since: string;
   lastError: string | null;
@@ -42,7 +46,10 @@ export class ConsumerSupervisor {
   private lastError: string | null = null;
   private assignment: Record<string, number[]> = {};
   private readonly inactivityMs: number;
+  private readonly stableMs: number;
   private lastActivity: number;
+  /** When the consumer last joined its group; null while it is out of it. */
+  private joinedAt: number | null = null;
 
   constructor(options: ConsumerSupervisorOptions = {}) {
     this.maxRestarts = options.maxRestarts ?? 5;
@@ -50,6 +57,7 @@ export class ConsumerSupervisor {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.now = options.now ?? Date.now;
     this.inactivityMs = options.inactivityMs ?? 15_000;
+    this.stableMs = options.stableMs ?? 60_000;
     this.since = this.now();
     this.lastActivity = this.since;
   }
@@ -72,8 +80,8 @@ export class ConsumerSupervisor {
   /** The consumer joined its group and has partitions (or none, which is fine): it is consuming. */
   joined(assignment: Record<string, number[]>): void {
     this.assignment = assignment;
-    this.restarts = 0;
-    this.lastActivity = this.now();
+    this.joinedAt = this.now();
+    this.lastActivity = this.joinedAt;
     this.set('running');
   }
 
@@ -81,6 +89,8 @@ export class ConsumerSupervisor {
   stopped(error: string | null): void {
     if (this.state === 'failed') return;
     if (error !== null) this.lastError = error;
+    if (this.joinedAt !== null && this.now() - this.joinedAt >= this.stableMs) this.restarts = 0;
+    this.joinedAt = null;
     this.assignment = {};
     this.set('stopped');
   }
