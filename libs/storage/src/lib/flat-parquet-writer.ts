@@ -4,11 +4,11 @@ import type { ParquetSchema } from '@dsnp/parquetjs/dist/lib/schema';
 import { ParquetEnvelopeWriter } from '@dsnp/parquetjs/dist/lib/writer';
 import * as thrift from '@dsnp/parquetjs/dist/gen-nodejs/parquet_types';
 import { PARQUET_COMPRESSION_METHODS } from '@dsnp/parquetjs/dist/lib/compression';
-import { serializeThrift } from '@dsnp/parquetjs/dist/lib/util';
 import type { ColumnType } from '@pipeline/events';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
 import { encodeRleBitPackedHybrid } from './rle-hybrid';
+import { serializeThriftCompact } from './thrift-compact-writer';
 
 /**
  * A Parquet writer for flat tables (our event and metric tables: no groups, no repetition; optional or required
@@ -18,7 +18,7 @@ import { encodeRleBitPackedHybrid } from './rle-hybrid';
  * is dictionary encoded when its distinct values are few (event types, devices, countries, pages, products, users,
  * sessions), and large GZIP pages are compressed with node:zlib's asynchronous gzip, which runs on libuv's thread
  * pool (UV_THREADPOOL_SIZE threads, 4 by default): the chunks of a file compress in parallel, on other cores than
- * the one encoding the next column (small pages stay on this thread, see THREAD_POOL_GZIP_MIN_BYTES). parquetjs still provides the thrift structures and their serialization,
+ * the one encoding the next column (small pages stay on this thread, see THREAD_POOL_GZIP_MIN_BYTES). parquetjs still provides the thrift structures (their bytes come from serializeThriftCompact),
  * snappy, and the file envelope (ParquetEnvelopeWriter: magic, offsets); the footer is written here (encodeFooter:
  * parquetjs's schema elements plus column_orders, without which pyarrow ignores the statistics, and an honest
  * created_by); levels
@@ -167,7 +167,7 @@ function encodeFooter(schema: ParquetSchema, rowCount: number, rowGroups: thrift
     created_by: FLAT_PARQUET_CREATED_BY,
     column_orders: schema.fieldList.map(() => new thrift.ColumnOrder({ TYPE_ORDER: new thrift.TypeDefinedOrder() })),
   });
-  const encoded = serializeThrift(metadata);
+  const encoded = serializeThriftCompact(metadata);
   const footer = Buffer.alloc(encoded.length + 8);
   encoded.copy(footer);
   footer.writeUInt32LE(encoded.length, encoded.length);
@@ -409,7 +409,7 @@ async function assembleChunk(chunk: PreparedChunk, offset: number, compression: 
   let uncompressed = 0;
   let dictionaryPageOffset: number | undefined;
   if (chunk.dictionary && dictionaryBody) {
-    const header = serializeThrift(
+    const header = serializeThriftCompact(
       new thrift.PageHeader({
         type: thrift.PageType.DICTIONARY_PAGE,
         uncompressed_page_size: chunk.dictionary.values.length,
@@ -422,7 +422,7 @@ async function assembleChunk(chunk: PreparedChunk, offset: number, compression: 
     uncompressed += header.length + chunk.dictionary.values.length;
   }
   const valueEncoding = chunk.dictionary ? thrift.Encoding.RLE_DICTIONARY : thrift.Encoding.PLAIN;
-  const dataHeader = serializeThrift(
+  const dataHeader = serializeThriftCompact(
     new thrift.PageHeader({
       type: thrift.PageType.DATA_PAGE_V2,
       uncompressed_page_size: chunk.definitionLevels.length + chunk.values.length,
