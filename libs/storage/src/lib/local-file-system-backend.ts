@@ -14,11 +14,16 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
-/** Calls `visit` for every file below `dir` (recursively), with its name, path and storage key; a missing dir is empty. */
+/**
+ * Calls `visit` for every file below `dir` (recursively), with its name, its folder's path and its storage key; a
+ * missing dir is empty. Per file it only builds the key and awaits `visit` only if it returns a promise: the id index
+ * lists an hour's folder before every chunk, and late in a busy hour that folder holds ~18,000 files (a path.join
+ * and an await per file made such a listing ~50 ms of CPU).
+ */
 async function walkFiles(
   dir: string,
   keyPrefix: string,
-  visit: (name: string, fullPath: string, key: string) => void | Promise<void>,
+  visit: (name: string, folder: string, key: string) => void | Promise<void>,
 ): Promise<void> {
   let entries;
   try {
@@ -27,11 +32,14 @@ async function walkFiles(
     if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw error;
   }
+  const keyStart = keyPrefix ? `${keyPrefix}/` : '';
   for (const entry of entries) {
-    const key = keyPrefix ? `${keyPrefix}/${entry.name}` : entry.name;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await walkFiles(full, key, visit);
-    else if (entry.isFile()) await visit(entry.name, full, key);
+    if (entry.isDirectory()) {
+      await walkFiles(path.join(dir, entry.name), keyStart + entry.name, visit);
+    } else if (entry.isFile()) {
+      const visited = visit(entry.name, dir, keyStart + entry.name);
+      if (visited) await visited;
+    }
   }
 }
 
@@ -95,8 +103,9 @@ export class LocalFileSystemBackend implements StorageBackend {
    */
   async removeStaleTemporaryFiles(olderThanMs: number, nowMs = Date.now()): Promise<string[]> {
     const removed: string[] = [];
-    await walkFiles(this.root, '', async (name, full, key) => {
+    await walkFiles(this.root, '', async (name, folder, key) => {
       if (!isTemporaryFileName(name)) return;
+      const full = path.join(folder, name);
       const stat = await fs.stat(full).catch(() => null);
       if (stat && nowMs - stat.mtimeMs > olderThanMs) {
         await fs.rm(full, { force: true });
@@ -118,11 +127,12 @@ export class LocalFileSystemBackend implements StorageBackend {
   async list(prefix: string): Promise<string[]> {
     const base = checkStorageKey(prefix, { allowEmpty: true });
     const keys: string[] = [];
-    await walkFiles(this.pathOf(base), base, (name, _full, key) => {
+    await walkFiles(this.pathOf(base), base, (name, _folder, key) => {
       if (!isTemporaryFileName(name)) keys.push(key);
     });
-    // Plain code-unit order (not localeCompare) so the order is the same on every host and matches S3's.
-    return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Plain code-unit order (not localeCompare) so the order is the same on every host and matches S3's: what
+    // sort() without a comparator does, without a call into JavaScript per comparison.
+    return keys.sort();
   }
 
   /** writeAtomic renames a new file into place, so a rewrite always changes the inode part of the version. */
