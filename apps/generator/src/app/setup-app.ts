@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentHealthEndpoints } from '@pipeline/platform';
 import { AppModule } from './app.module';
 import { GENERATOR_API_AUTH } from './generator/api-token.guard';
 import { GeneratorConfig } from './generator.config';
@@ -14,6 +15,7 @@ export async function createGeneratorApp(config: GeneratorConfig): Promise<INest
 
 /** OpenAPI document at /docs-json, Swagger UI at /docs. */
 export function setupOpenApi(app: INestApplication, config: GeneratorConfig): void {
+  documentHealthEndpoints({ ApiOkResponse, ApiServiceUnavailableResponse });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -265,10 +265,12 @@ describe('reporter app', () => {
     const ui = await get('/docs');
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
-    const { body } = await getJson<{ paths: Record<string, unknown> }>('/docs-json');
+    const { body } = await getJson<{ paths: Record<string, { get?: { responses: Record<string, unknown> } }> }>('/docs-json');
     for (const route of ['/api/summary', '/api/products/top', '/api/devices', '/api/funnel', '/api/quality', '/charts/{name}.png']) {
       expect(Object.keys(body.paths)).toContain(route);
     }
+    // The health endpoints' answers are documented by the app (the shared controller does not load swagger).
+    for (const route of ['/health', '/health/live']) expect(Object.keys(body.paths[route]?.get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '503']));
   });
 
   describe('GET /metrics', () => {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentHealthEndpoints } from '@pipeline/platform';
 import { AppModule } from './app.module';
 import { ReporterConfig } from './reporter.config';
 
@@ -13,6 +14,7 @@ export async function createReporterApp(config: ReporterConfig, options: { logge
 
 /** OpenAPI document at /docs-json, Swagger UI at /docs. */
 export function setupOpenApi(app: INestApplication): void {
+  documentHealthEndpoints({ ApiOkResponse, ApiServiceUnavailableResponse });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
