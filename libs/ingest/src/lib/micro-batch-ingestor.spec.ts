@@ -26,7 +26,7 @@ function harness(messages: IngestMessage[], options: { failWrite?: boolean; maxE
       if (options.failWrite) throw new Error('disk full');
       log.push(`write ${batch.firstOffset}-${batch.lastOffset} (${batch.events.length})`);
       stored.push(...batch.events);
-      return { files: ['f'], hours: ['year=2026/month=11/day=27/hour=10'], writer: 'w-1' };
+      return { files: ['f'], idFiles: [], hours: ['year=2026/month=11/day=27/hour=10'], writer: 'w-1' };
     },
     completeBatch: async () => (log.push('complete'), true),
     isStillPending: async () => !options.settledByOther,

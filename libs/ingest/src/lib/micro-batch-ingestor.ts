@@ -1,6 +1,6 @@
 import type { ShopEvent } from '@pipeline/events';
-import type { GateResult, QualityReport } from '@pipeline/quality';
-import type { PartitionedEventSink } from '@pipeline/storage';
+import type { CommittedBatchFiles, GateResult, QualityReport } from '@pipeline/quality';
+import type { PartitionedEventSink, WrittenBatch } from '@pipeline/storage';
 import { toDeadLetterMessage, type DeadLetter, type DeadLetterPublisher } from './dead-letter';
 import { SILENT_LOGGER, type BatchControl, type IngestBatch, type IngestLogger, type IngestMessage } from './ingest-batch';
 
@@ -11,9 +11,9 @@ export type EventSink = Pick<PartitionedEventSink, 'recoverPartition' | 'writeBa
 export interface ValidationGate {
   /** `refOf(index)`: where a message came from (e.g. `ecommerce.events/1@20417`), asked only for refused ones. */
   check(messages: { value: Buffer | null; ref?: string; timestampMs?: number }[], refOf?: (index: number) => string): Promise<GateResult>;
-  /** Told once the kept events are durable and committed, with the files their batch wrote. */
-  commit(kept: readonly ShopEvent[], files: readonly string[]): void;
-  /** Told when a checked chunk was not stored: it will be delivered again. */
+  /** Told once the kept events (the array `check` returned) are durable and committed, with what their batch wrote. */
+  commit(kept: readonly ShopEvent[], written: CommittedBatchFiles): void;
+  /** Told when a checked chunk (the array `check` returned) was not stored: it will be delivered again. */
   abort(kept: readonly ShopEvent[]): void;
 }
 
@@ -95,7 +95,7 @@ export class MicroBatchIngestor {
     });
 
     let recoveredHours: string[];
-    let written: { files: string[]; hours: string[]; writer: string | null };
+    let written: WrittenBatch;
     let qualityHour: string;
     const nextOffset = (BigInt(lastOffset) + 1n).toString();
     try {
@@ -109,7 +109,7 @@ export class MicroBatchIngestor {
         );
       }
       recoveredHours = recovery.hours;
-      written = valid.length > 0 ? await sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid }) : { files: [], hours: [], writer: null };
+      written = valid.length > 0 ? await sink.writeBatch({ topic, partition, firstOffset, lastOffset, events: valid }) : { files: [], idFiles: [], hours: [], writer: null };
       qualityHour = await this.options.qualityReports.storeChunkReport(
         { topic, partition, firstOffset, firstTimestampMs: Number(chunk[0].timestamp) },
         checked.report,
@@ -128,7 +128,7 @@ export class MicroBatchIngestor {
       throw error;
     }
     if (valid.length > 0) await sink.completeBatch(topic, partition);
-    gate.commit(valid, written.files);
+    gate.commit(valid, written);
 
     const highWatermark = BigInt(batch.highWatermark);
     const lag = highWatermark > BigInt(nextOffset) ? Number(highWatermark - BigInt(nextOffset)) : 0;

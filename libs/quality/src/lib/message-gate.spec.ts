@@ -118,6 +118,30 @@ describe('MessageQualityGate', () => {
     expect(later.report.rules.find((r) => r.id === 'unique_event_id')).toMatchObject({ failed: 1, status: 'fail' });
   });
 
+  it('keeps each in-flight chunk apart: settling one releases its ids only', async () => {
+    const g = gate();
+    const a = await g.check([message(pageView(4)), message(pageView(6))]);
+    const b = await g.check([message(pageView(5))]);
+    expect([a.kept.length, b.kept.length]).toEqual([2, 1]);
+    // Both in flight: copies of either are refused (the sets are built now, on this first need).
+    const copies = await g.check([message(pageView(4)), message(pageView(5)), message(pageView(7))]);
+    expect(copies.rejected.map((r) => [r.index, r.reason])).toEqual([
+      [0, 'duplicate_event_id'],
+      [1, 'duplicate_event_id'],
+    ]);
+    g.abort(copies.kept);
+    // A's write failed: its events may come again; B's are still being written.
+    g.abort(a.kept);
+    const again = await g.check([message(pageView(4)), message(pageView(5)), message(pageView(6))]);
+    expect(again.kept.map((e) => e.event_id)).toEqual([pageView(4).event_id, pageView(6).event_id]);
+    expect(again.rejected.map((r) => r.index)).toEqual([1]);
+    // B committed: its id is stored now, so still refused; after `again` is committed too, so are 4 and 6.
+    g.commit(b.kept);
+    g.commit(again.kept);
+    const late = await g.check([message(pageView(4)), message(pageView(5)), message(pageView(6)), message(pageView(8))]);
+    expect(late.kept.map((e) => e.event_id)).toEqual([pageView(8).event_id]);
+  });
+
   it('judges "in the future" against the message\'s own Kafka timestamp when it has one', async () => {
     // An event 2 h ahead of the time it was produced: wall clock (NOW) says fine, its ingest time says future.
     const replayed = samplePageView({ event_id: '0b0e8a52-8c1f-4c2a-9d55-000000000009', event_time: '2026-11-27T06:00:00.000Z' });

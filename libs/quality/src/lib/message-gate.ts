@@ -36,6 +36,12 @@ export interface GateResult {
   report: QualityReport;
 }
 
+/** What a committed batch wrote (the sink's WrittenBatch): its `.ids` files' bytes let an id index skip re-reading them. */
+export interface CommittedBatchFiles {
+  files: readonly string[];
+  idFiles?: ReadonlyArray<{ key: string; bytes: Buffer }>;
+}
+
 /**
  * The ids the lake already holds (DurableEventIdIndex in production). `refresh` brings the hours of the given
  * events up to date before a batch is judged; `recordCommitted` tells it a batch is durable and committed.
@@ -43,7 +49,7 @@ export interface GateResult {
 export interface StoredEventIdIndex extends StoredEventIds {
   /** `eventTimesMs[i]` is eventTimeMillis(events[i].event_time): the gate has the times already. */
   refresh(events: readonly ShopEvent[], eventTimesMs?: readonly number[]): Promise<void>;
-  recordCommitted(events: readonly ShopEvent[], files: readonly string[]): void;
+  recordCommitted(events: readonly ShopEvent[], written: CommittedBatchFiles): void;
 }
 
 export interface MessageGateOptions {
@@ -80,10 +86,13 @@ export class MessageQualityGate {
   private readonly compiled: CompiledRecordRules;
   private readonly storedIds: StoredEventIdIndex;
   /**
-   * Ids of kept events whose chunk is not committed yet. Partitions are processed concurrently, so a copy of
-   * an event may be checked while its original's chunk is still being written: without this, both would pass.
+   * The kept events of chunks checked but not yet committed or aborted (keyed by the `kept` array `check`
+   * returned), with their ids as a Set once a later check needed them. When partitions are processed concurrently
+   * a copy of an event may be checked while its original's chunk is still being written: without this, both would
+   * pass. Chunks checked one after another (the processor's one partition at a time) never build the Set, and
+   * commit drops a chunk whole instead of deleting its ids one by one.
    */
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Map<readonly ShopEvent[], Set<string> | undefined>();
   private readonly now: () => number;
 
   constructor(
@@ -117,6 +126,8 @@ export class MessageQualityGate {
     const dataset = runDatasetRules(this.ruleSet.dataset, data, { nowMs, seenIds: this.storedIds });
     // Ascending, so one cursor walks them alongside the survivors (no Set of rows).
     const blockingRows = dataset.blockingRows;
+    // Taken after the last await: from here to the registration below no other check can interleave.
+    const inFlight = this.inFlightIdSets();
     let failedErrorRules: string[] | undefined;
     const kept: ShopEvent[] = [];
     let nextBlocking = 0;
@@ -131,17 +142,17 @@ export class MessageQualityGate {
           reason: duplicate ? 'duplicate_event_id' : 'dataset_rule',
           details: duplicate ? [`unique_event_id: event_id ${event.event_id} is already stored or repeated`] : failedErrorRules,
         });
-      } else if (this.inFlight.has(event.event_id)) {
+      } else if (inFlight.length > 0 && inFlight.some((ids) => ids.has(event.event_id))) {
         rejected.push({
           index: survivorIndex[row],
           reason: 'duplicate_event_id',
           details: ['unique_event_id: event_id duplicates an event being stored by another partition'],
         });
       } else {
-        this.inFlight.add(event.event_id);
         kept.push(event);
       }
     }
+    if (kept.length > 0) this.inFlight.set(kept, undefined);
     rejected.sort((a, b) => a.index - b.index);
     return { kept, rejected, report: tally.toReport({ dataset }) };
   }
@@ -179,17 +190,36 @@ export class MessageQualityGate {
   }
 
   /**
-   * Call once the kept events are durable and committed, with the files their batch wrote: later batches see
-   * them as already stored.
+   * Call once the kept events are durable and committed, with what their batch wrote: later batches see them as
+   * already stored. `kept` is the very array `check` returned.
    */
-  commit(kept: readonly ShopEvent[], files: readonly string[] = []): void {
-    this.storedIds.recordCommitted(kept, files);
-    for (const event of kept) this.inFlight.delete(event.event_id);
+  commit(kept: readonly ShopEvent[], written: CommittedBatchFiles = { files: [] }): void {
+    this.storedIds.recordCommitted(kept, written);
+    this.inFlight.delete(kept);
   }
 
-  /** Call when a checked chunk was not stored (it will be redelivered): its events are not duplicates of themselves. */
+  /**
+   * Call when a checked chunk was not stored (it will be redelivered): its events are not duplicates of themselves.
+   * `kept` is the very array `check` returned.
+   */
   abort(kept: readonly ShopEvent[]): void {
-    for (const event of kept) this.inFlight.delete(event.event_id);
+    this.inFlight.delete(kept);
+  }
+
+  /** The ids of every chunk in flight, each chunk's Set built on first need. */
+  private inFlightIdSets(): Set<string>[] {
+    const sets: Set<string>[] = [];
+    for (const [kept, ids] of this.inFlight) {
+      if (ids) {
+        sets.push(ids);
+        continue;
+      }
+      const built = new Set<string>();
+      for (const event of kept) built.add(event.event_id);
+      this.inFlight.set(kept, built);
+      sets.push(built);
+    }
+    return sets;
   }
 }
 

@@ -84,13 +84,32 @@ describe('DurableEventIdIndex', () => {
     expect(index.findStored([ev(1)])).toEqual([0]);
   });
 
+  it('an id file recorded without its bytes is read by the next refresh of its hour', async () => {
+    const index = new DurableEventIdIndex(backend);
+    await index.refresh([ev(1)]);
+    const written = await commit(0, '0', [ev(1)]);
+    index.recordCommitted([ev(1)], { idFiles: undefined });
+    expect(index.findStored([ev(1)])).toEqual([]);
+    const reads = jest.spyOn(backend, 'read');
+    await index.refresh([ev(1)]);
+    expect(reads.mock.calls.map(([key]) => key)).toEqual(written.files.filter((key) => key.endsWith('.ids')));
+    expect(index.findStored([ev(1)])).toEqual([0]);
+    reads.mockRestore();
+  });
+
   it('records its own commits without reading them back, and stays exact after evicting idle hours', async () => {
     const index = new DurableEventIdIndex(backend, { maxIds: 1 });
     const first = [ev(1), ev(2)];
     await index.refresh(first);
     const written = await commit(0, '0', first);
-    index.recordCommitted(first, written.files);
+    expect(written.idFiles.map((f) => f.key)).toEqual(written.files.filter((key) => key.endsWith('.ids')));
+    index.recordCommitted(first, written);
     expect(index.findStored(first)).toEqual([0, 1]);
+    const reads = jest.spyOn(backend, 'read');
+    await index.refresh(first);
+    expect(reads).not.toHaveBeenCalled();
+    expect(index.findStored(first)).toEqual([0, 1]);
+    reads.mockRestore();
 
     const later = [ev(3, H10), ev(4, H10)];
     await index.refresh(later); // over the budget: hour 9 is dropped, hour 10 (in use) stays

@@ -20,6 +20,12 @@ interface HourIds {
   lastUsed: number;
 }
 
+/** What a committed batch wrote, as an id index needs it (WrittenBatch is one). */
+export interface CommittedIdFiles {
+  /** The batch's `.ids` files with their bytes. */
+  idFiles?: ReadonlyArray<{ key: string; bytes: Buffer }>;
+}
+
 interface EventRef {
   event_id: string;
   event_time: string;
@@ -135,18 +141,18 @@ export class DurableEventIdIndex {
     return duplicates;
   }
 
-  /** After a batch is committed: its ids are stored now, and its id files need not be read again. */
-  recordCommitted(events: readonly EventRef[], files: readonly string[]): void {
-    for (const event of events) {
-      const start = hourStartOf(eventTimeMillis(event.event_time));
-      const hour = this.hours.get(start);
-      // An hour not held is read whole from storage on its next use, this batch's file included.
-      hour?.ids.add(event.event_id);
-    }
-    for (const key of files) {
-      if (!key.endsWith('.ids')) continue;
+  /**
+   * After a batch is committed: folds the `.ids` files it wrote (their bytes as written) into the hours held, so
+   * they are not read back. The events themselves are not parsed again; an id file given without bytes, or of an
+   * hour not held, is read from storage by the next `refresh` that needs its hour.
+   */
+  recordCommitted(_events: readonly EventRef[], written: CommittedIdFiles): void {
+    for (const { key, bytes } of written.idFiles ?? []) {
       const hour = PartitionPath.tryParse(key);
-      if (hour) this.hours.get(hour.startMs)?.files.add(key);
+      const held = hour && this.hours.get(hour.startMs);
+      if (!held || held.files.has(key)) continue;
+      held.ids.addPacked(decodeEventIdFile(bytes, key));
+      held.files.add(key);
     }
   }
 

@@ -1,4 +1,4 @@
-import { uuidWords } from './event-id-set';
+import { uuidBytes } from './event-id-set';
 
 /**
  * The `.ids` file a batch writes next to each hour's Parquet file: the event ids it stored, so that later batches
@@ -10,16 +10,12 @@ import { uuidWords } from './event-id-set';
 const MAGIC = Buffer.from('EVIDS\x01\0\0', 'latin1');
 const HEADER_BYTES = MAGIC.length + 4;
 
-export function encodeEventIdFile(ids: Iterable<string>): Buffer {
-  const list = [...ids];
-  const out = Buffer.allocUnsafe(HEADER_BYTES + list.length * 16);
+export function encodeEventIdFile(ids: readonly string[]): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + ids.length * 16);
   MAGIC.copy(out, 0);
-  out.writeUInt32BE(list.length, MAGIC.length);
-  const words = new Int32Array(4);
-  let at = HEADER_BYTES;
-  for (const id of list) {
-    if (!uuidWords(id, words)) throw new Error(`event_id is not a UUID: ${JSON.stringify(id)}`);
-    for (let w = 0; w < 4; w++, at += 4) out.writeInt32BE(words[w], at);
+  out.writeUInt32BE(ids.length, MAGIC.length);
+  for (let i = 0, at = HEADER_BYTES; i < ids.length; i++, at += 16) {
+    if (!uuidBytes(ids[i], out, at)) throw new Error(`event_id is not a UUID: ${JSON.stringify(ids[i])}`);
   }
   return out;
 }

@@ -68,6 +68,29 @@ describe('event id files', () => {
     expect(set.addPacked(packed)).toBe(0);
   });
 
+  it('stores each id as its 16 bytes in text order, whatever the case of its hex digits', () => {
+    const ids = [...Array.from({ length: 200 }, () => randomUUID()), 'ABCDEF01-2345-6789-ABCD-EF0123456789', '00000000-0000-0000-0000-000000000000'];
+    const bytes = encodeEventIdFile(ids);
+    const expected = Buffer.concat(ids.map((id) => Buffer.from(id.replace(/-/g, ''), 'hex')));
+    expect(bytes.subarray(12).equals(expected)).toBe(true);
+    expect(bytes.readUInt32BE(8)).toBe(ids.length);
+  });
+
+  it('refuses an id that is not a UUID, whichever character is wrong', () => {
+    const good = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const bad = [
+      '',
+      good.slice(1),
+      `${good}0`,
+      good.replace('-', '0'),
+      ...[0, 7, 9, 35].map((at) => `${good.slice(0, at)}g${good.slice(at + 1)}`),
+      `${good.slice(0, 20)}\u00e9${good.slice(21)}`,
+      `${good.slice(0, 35)}\u0130`,
+    ];
+    for (const id of bad) expect(() => encodeEventIdFile([good, id])).toThrow(/not a UUID/);
+    expect(encodeEventIdFile([good]).length).toBe(28);
+  });
+
   it('refuses a truncated or foreign file', () => {
     const bytes = encodeEventIdFile([randomUUID(), randomUUID()]);
     expect(() => decodeEventIdFile(bytes.subarray(0, bytes.length - 1), 'k.ids')).toThrow(/k.ids is truncated/);

@@ -105,7 +105,7 @@ describe('PartitionedEventSink', () => {
   });
 
   it('writes nothing, and no marker, for a batch whose messages all went to the DLQ', async () => {
-    expect(await sink.writeBatch({ ...batch(0, 9), events: [] })).toEqual({ files: [], hours: [], writer: null });
+    expect(await sink.writeBatch({ ...batch(0, 9), events: [] })).toEqual({ files: [], idFiles: [], hours: [], writer: null });
     expect(await backend.list('')).toEqual([]);
   });
 

@@ -40,6 +40,11 @@ export interface PendingMarker {
 
 export interface WrittenBatch {
   files: string[];
+  /**
+   * The `.ids` files among `files`, with their bytes: once the batch is committed, an id index folds these in
+   * (DurableEventIdIndex.recordCommitted) instead of parsing every event's id again or reading them back.
+   */
+  idFiles: Array<{ key: string; bytes: Buffer }>;
   /** PartitionPath strings of the hours the batch touched, sorted: roll these up. */
   hours: string[];
   /** The marker's writer id; pass it to `isStillPending` right before committing. Null when nothing was written. */
@@ -122,7 +127,7 @@ export class PartitionedEventSink {
     // Encode everything before touching storage: a bad event then fails the batch with nothing written.
     const stem = batchFileStem(topic, partition, firstOffset);
     const files = await this.encodeFiles(stem, batch.events);
-    if (files.length === 0) return { files: [], hours: [], writer: null };
+    if (files.length === 0) return { files: [], idFiles: [], hours: [], writer: null };
     if (!this.options.replaceExisting) {
       // Recovery removed whatever an uncommitted attempt left, so a file that exists now is committed data:
       // overwriting it (possibly with fewer events) is how a zombie writer would lose events.
@@ -149,7 +154,8 @@ export class PartitionedEventSink {
         throw new StaleWriterError(file.key);
       }
     }
-    return { files: marker.files, hours: hoursOf(marker.files), writer: marker.writer ?? null };
+    const idFiles = files.filter((file) => file.key.endsWith('.ids'));
+    return { files: marker.files, idFiles, hours: hoursOf(marker.files), writer: marker.writer ?? null };
   }
 
   /**
