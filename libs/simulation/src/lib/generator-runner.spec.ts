@@ -136,7 +136,7 @@ describe('GeneratorRunner', () => {
     expect(Math.max(...published.map((p) => p.at))).toBeLessThanOrEqual(time.now);
   });
 
-  it('applies back-pressure: never more than one batch in flight, nothing produced while the sink is busy', async () => {
+  it('applies back-pressure: one batch in flight, at most one more made while it is, nothing more while the sink is busy', async () => {
     const time = new FakeTime();
     const source = countingSource();
     let inFlight = 0;
@@ -162,23 +162,31 @@ describe('GeneratorRunner', () => {
     expect(runner.stats()).toMatchObject({ produced: 10, published: 0 });
     pending.shift()?.();
     await flush();
-    // After the stall the next batch is capped at maxBatchSize, not 600,000 messages built in memory.
-    expect(source.calls).toBe(510);
+    // After the stall the next batch is capped at maxBatchSize, not 600,000 messages built in memory; one more
+    // (already due) is made while it is in flight, and nothing beyond that.
+    expect(source.calls).toBe(1010);
     expect(pending).toHaveLength(1);
+    await time.advance(60_000);
+    expect(source.calls).toBe(1010);
     const stopped = runner.stop();
+    pending.shift()?.();
+    await flush();
+    // The batch made ahead is sent, not dropped: stop() waits for it too.
+    expect(pending).toHaveLength(1);
     pending.shift()?.();
     await stopped;
     expect(maxInFlight).toBe(1);
-    expect(runner.stats()).toMatchObject({ produced: 510, published: 510, stopReason: 'stopped' });
+    expect(runner.stats()).toMatchObject({ produced: 1010, published: 1010, failed: 0, stopReason: 'stopped' });
   });
 
-  it('stop() resolves only after the in-flight batch is published', async () => {
+  it('stop() resolves only after the in-flight batch and the one made ahead are published', async () => {
     const time = new FakeTime();
     let release: () => void = () => undefined;
+    const sent: number[] = [];
     const runner = new GeneratorRunner({
       source: countingSource(),
       pacer: new RatePacer('max', { clock: time.clock }),
-      publish: () => new Promise<void>((resolve) => (release = resolve)),
+      publish: (batch) => (sent.push(batch.length), new Promise<void>((resolve) => (release = resolve))),
       sleep: time.sleep,
     });
     void runner.start();
@@ -188,9 +196,14 @@ describe('GeneratorRunner', () => {
     await flush();
     expect(stopped).toBe(false);
     expect(runner.running).toBe(true);
+    expect(runner.stats()).toMatchObject({ produced: 1000, published: 0 });
+    release();
+    await flush();
+    expect(stopped).toBe(false);
+    expect(sent).toEqual([500, 500]);
     release();
     await stopping;
-    expect(runner.stats()).toMatchObject({ running: false, produced: 500, published: 500, stopReason: 'stopped' });
+    expect(runner.stats()).toMatchObject({ running: false, produced: 1000, published: 1000, stopReason: 'stopped' });
   });
 
   it('changes rate at runtime at once and without a burst', async () => {

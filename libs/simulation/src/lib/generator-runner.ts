@@ -62,7 +62,7 @@ const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Drives a message source at the pacer's rate into `publish`, one batch at a time. Only one batch is ever
- * in flight and the next one is produced after it is acknowledged, so a slow sink slows the runner down
+ * in flight, and at most one more is made (if already due) while it is: a slow sink slows the runner down
  * instead of filling memory. Framework-free: the Nest generator and the CLI wrap the same loop.
  */
 export class GeneratorRunner {
@@ -160,30 +160,42 @@ export class GeneratorRunner {
     this.pacer.restart(startedAt);
     Object.assign(this.counters, { running: true, startedAt, stoppedAt: null, stopReason: null });
     let backoffMs = INITIAL_BACKOFF_MS;
+    // Made while the previous batch was in flight. Always sent, even after stop(): it counts as produced.
+    let ready: GeneratedMessage[] | null = null;
     try {
       for (;;) {
-        const clockNow = this.pacer.now();
-        const endsAt = this.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + this.durationMs;
-        // Past the end, still send what was due by the end: 2 s at 100/s is 200 messages, not 199.
-        const now = Math.min(clockNow, endsAt);
-        const reason = this.limitReached(clockNow, endsAt, now);
-        if (reason) {
-          this.counters.stopReason = reason;
-          return;
+        let batch = ready;
+        ready = null;
+        if (batch === null) {
+          const step = this.nextStep(startedAt);
+          if (step.stop) {
+            this.counters.stopReason = step.stop;
+            return;
+          }
+          if (step.size <= 0) {
+            // Sleep until exactly the next due time (or the end of the run), never poll.
+            await this.pause(Math.min(this.pacer.msUntilNext(step.now), step.endsAt - step.now));
+            continue;
+          }
+          batch = this.produce(step.size);
         }
-        const remaining = this.count === undefined ? Number.POSITIVE_INFINITY : this.count - this.counters.produced;
-        const size = Math.min(this.pacer.due(now), this.maxBatchSize, remaining);
-        if (size <= 0) {
-          // Sleep until exactly the next due time (or the end of the run), never poll.
-          await this.pause(Math.min(this.pacer.msUntilNext(now), endsAt - now));
-          continue;
-        }
-        const batch = this.produce(size);
-        try {
-          await this.publish(batch);
+        // Settles to the error, never rejects: nothing may reject unobserved while the next batch is made.
+        const sent = this.publish(batch).then(
+          () => null,
+          (error: unknown) => ({ error }),
+        );
+        // Let the send reach the socket (kafkajs encodes and writes it in microtasks; timers and I/O run too), then
+        // make the next batch while Kafka acknowledges this one: the wait for the acknowledgement hides that CPU.
+        // Still one batch in flight at a time, sent in order: a session's events stay in order in their partition.
+        await yieldToEventLoop();
+        const next = this.nextStep(startedAt);
+        if (!next.stop && next.size > 0) ready = this.produce(next.size);
+        const failure = await sent;
+        if (failure === null) {
           this.counters.published += batch.length;
           backoffMs = INITIAL_BACKOFF_MS;
-        } catch (error) {
+        } else {
+          const { error } = failure;
           this.counters.failed += batch.length;
           this.counters.publishErrors++;
           this.counters.lastError = error instanceof Error ? error.message : String(error);
@@ -192,13 +204,23 @@ export class GeneratorRunner {
           await this.pause(backoffMs);
           backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
-        // Let timers and I/O run between batches even when publish resolves synchronously (dry run, 'max').
-        await yieldToEventLoop();
       }
     } finally {
       this.counters.running = false;
       this.counters.stoppedAt = this.pacer.now();
     }
+  }
+
+  /** Why the run ends now, or how many messages are due now (0: none yet) on the pacer's clock. */
+  private nextStep(startedAt: number): { stop: StopReason; size: 0; now: number; endsAt: number } | { stop: null; size: number; now: number; endsAt: number } {
+    const clockNow = this.pacer.now();
+    const endsAt = this.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + this.durationMs;
+    // Past the end, still send what was due by the end: 2 s at 100/s is 200 messages, not 199.
+    const now = Math.min(clockNow, endsAt);
+    const reason = this.limitReached(clockNow, endsAt, now);
+    if (reason) return { stop: reason, size: 0, now, endsAt };
+    const remaining = this.count === undefined ? Number.POSITIVE_INFINITY : this.count - this.counters.produced;
+    return { stop: null, size: Math.min(this.pacer.due(now), this.maxBatchSize, remaining), now, endsAt };
   }
 
   private limitReached(clockNow: number, endsAt: number, now: number): StopReason | null {
