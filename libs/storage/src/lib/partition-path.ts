@@ -15,8 +15,13 @@ export class PartitionPath {
 
   /** The hour that contains an event time (epoch ms). */
   static fromEventTime(epochMs: number): PartitionPath {
+    return new PartitionPath(PartitionPath.startOfHour(epochMs));
+  }
+
+  /** fromEventTime(epochMs).startMs without the object: for loops over every event of a batch. */
+  static startOfHour(epochMs: number): number {
     if (!Number.isFinite(epochMs)) throw new RangeError(`not a time: ${epochMs}`);
-    return new PartitionPath(Math.floor(epochMs / HOUR_MS) * HOUR_MS);
+    return Math.floor(epochMs / HOUR_MS) * HOUR_MS;
   }
 
   /**

@@ -49,6 +49,20 @@ describe('PartitionedEventSink', () => {
   });
   afterEach(() => temp.cleanup());
 
+  it('puts late events of an hour with its other events, in batch order, however the hours interleave', async () => {
+    // Hours 11, 10, 11, 10, 10, 11: runs of one hour alternate, as late data does.
+    const mixed = [150, 10, 151, 11, 12, 152].map((i) => STREAM[i]);
+    const written = await sink.writeBatch({ topic: TOPIC, partition: 0, firstOffset: '0', lastOffset: '5', events: mixed });
+    expect(written.hours).toEqual([HOUR_10, HOUR_11]);
+    const idsOf = async (key: string) => {
+      const words = decodeEventIdFile(await backend.read(key));
+      return Array.from({ length: words.length / 4 }, (_, i) => formatPackedId(words, i));
+    };
+    expect(await idsOf(written.idFiles[0].key)).toEqual([10, 11, 12].map((i) => STREAM[i].event_id));
+    expect(await idsOf(written.idFiles[1].key)).toEqual([150, 151, 152].map((i) => STREAM[i].event_id));
+    expect(written.idFiles.map((f) => f.key)).toEqual([`ids/${HOUR_10}/ecommerce.events+0+00000000000000000000.ids`, `ids/${HOUR_11}/ecommerce.events+0+00000000000000000000.ids`]);
+  });
+
   it('writes a batch spanning two hours as one raw file, one partial and one id file per hour, same name in each', async () => {
     const written = await sink.writeBatch(batch(42, 161));
     const stem = 'ecommerce.events+0+00000000000000000042';

@@ -223,11 +223,18 @@ export class PartitionedEventSink {
 
   private async encodeFiles(stem: string, events: readonly ShopEvent[]): Promise<Array<{ key: string; bytes: Buffer }>> {
     const byHour = new Map<number, ShopEvent[]>();
+    // A batch's events mostly share their hour: one Map lookup per run of them.
+    let runStart = NaN;
+    let run: ShopEvent[] = [];
     for (const event of events) {
-      const startMs = PartitionPath.fromEventTime(eventTimeMillis(event.event_time)).startMs;
-      const list = byHour.get(startMs) ?? [];
-      if (list.length === 0) byHour.set(startMs, list);
-      list.push(event);
+      const startMs = PartitionPath.startOfHour(eventTimeMillis(event.event_time));
+      if (startMs !== runStart) {
+        runStart = startMs;
+        const list = byHour.get(startMs);
+        if (list) run = list;
+        else byHour.set(startMs, (run = []));
+      }
+      run.push(event);
     }
     const files: Array<{ key: string; bytes: Buffer }> = [];
     for (const [startMs, hourEvents] of [...byHour.entries()].sort(([a], [b]) => a - b)) {
