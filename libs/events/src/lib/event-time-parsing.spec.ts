@@ -1,4 +1,4 @@
-import { eventTimeMillis, parseIsoUtcMillis } from './event-time-parsing';
+import { epochDay, eventTimeMillis, parseIsoUtcMillis } from './event-time-parsing';
 
 describe('parseIsoUtcMillis', () => {
   it.each([
@@ -31,6 +31,24 @@ describe('parseIsoUtcMillis', () => {
     expect(parseIsoUtcMillis(a)).toBe(Date.parse(a));
     expect(parseIsoUtcMillis(a)).toBe(Date.parse(a));
     expect(parseIsoUtcMillis(b)).toBe(Date.parse(b));
+  });
+});
+
+describe('epochDay', () => {
+  it('agrees with Date.UTC on every day from 1600 to 2400 (leap centuries, 1970, year ends)', () => {
+    const wrong: string[] = [];
+    for (let ms = Date.UTC(1600, 0, 1); ms <= Date.UTC(2400, 11, 31); ms += 86_400_000) {
+      const date = new Date(ms);
+      if (epochDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()) * 86_400_000 !== ms) wrong.push(date.toISOString());
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('makes parseIsoUtcMillis agree with Date.parse to the millisecond across days, months and years', () => {
+    const start = Date.parse('1999-12-31T23:59:59.999Z');
+    const texts = Array.from({ length: 20_000 }, (_, i) => new Date(start + i * 1_576_543_219).toISOString()).filter((t) => t.length === 24);
+    expect(texts.length).toBeGreaterThan(19_000);
+    expect(texts.filter((text) => parseIsoUtcMillis(text) !== Date.parse(text))).toEqual([]);
   });
 });
 

@@ -37,7 +37,21 @@ function parse(text: string): number {
   const milli = digits(text, 20, 3);
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
   if (second < 0 || second > 59 || milli < 0 || day > daysInMonth(year, month)) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+  return ((epochDay(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli;
+}
+
+/**
+ * Days from 1970-01-01 to a valid proleptic Gregorian date, in integer arithmetic (H. Hinnant's days_from_civil):
+ * what Date.UTC computes, at ~10 instead of ~50-70 ns. A chunk's event times are read four times over (rules, the
+ * hour split, the partials, the Parquet column). The spec compares it with Date.UTC for every day of 1600-2400.
+ */
+export function epochDay(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** The number written in text[start, start+length), or -1 if a character is not a digit. */
