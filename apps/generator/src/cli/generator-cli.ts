@@ -155,7 +155,7 @@ export async function runGeneratorCli(argv: readonly string[], io: CliIo, option
   runner = activeRunner;
 
   const onInterrupt = () => {
-    print(io.stderr, `${String(interrupt?.reason)}: stopping after the batch in flight (press Ctrl-C again to force)`);
+    print(io.stderr, `${String(interrupt?.reason)}: stopping after the batch in flight and the one made during it, if any (press Ctrl-C again to force)`);
     void activeRunner.stop();
   };
   interrupt?.addEventListener('abort', onInterrupt, { once: true });

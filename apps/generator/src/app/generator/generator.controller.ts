@@ -36,7 +36,7 @@ export class GeneratorController {
   @HttpCode(200)
   @UseGuards(ApiTokenGuard)
   @ApiBearerAuth(GENERATOR_API_AUTH)
-  @ApiOperation({ summary: 'Stop after the batch in flight' })
+  @ApiOperation({ summary: 'Stop after the batch in flight (and the next one, if it was already made: nothing made is dropped)' })
   @ApiOkResponse({ description: 'stopped; the status' })
   @ApiUnauthorizedResponse({ description: UNAUTHORIZED })
   stop(): Promise<GeneratorStats> {
