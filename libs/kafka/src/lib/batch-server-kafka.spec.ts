@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { BatchHandlerError, BatchServerKafka, type KafkaBatchMessage, type PoisonMessage } from './batch-server-kafka';
+import { BatchHandlerError, BatchServerKafka, isGenerationLost, type KafkaBatchMessage, type PoisonMessage } from './batch-server-kafka';
 
 const message = (offset: number, value: string): KafkaMessage =>
   ({ offset: String(offset), value: Buffer.from(value), key: null, headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
@@ -64,5 +64,79 @@ describe('BatchServerKafka poison isolation', () => {
     for (let attempt = 0; attempt < 5; attempt++) await expect(handle(batch)).rejects.toBe(diskFull);
     expect(stored).toEqual([]);
     expect(poisoned).toEqual([]);
+  });
+});
+
+describe('BatchServerKafka with batches in flight together', () => {
+  function concurrentHarness() {
+    const server = new BatchServerKafka({ client: { brokers: ['127.0.0.1:1'] } }, { topics: ['t'], pattern: 'batch' });
+    (server as unknown as { producer: object }).producer = {};
+    const handlers = new Map<number, (payload: KafkaBatchMessage) => Promise<void>>();
+    server.addHandler('batch', (payload: KafkaBatchMessage) => handlers.get(payload.batch.partition)!(payload), true);
+    const payload = (partition: number) => ({
+      batch: new FakeBatch('t', partition, [message(0, 'ok')]),
+      isRunning: () => true,
+      isStale: () => false,
+      heartbeat: async () => undefined,
+      resolveOffset: () => undefined,
+      commitOffsetsIfNecessary: async () => undefined,
+    });
+    const handle = (partition: number) => (server as unknown as { handleBatch(p: unknown): Promise<void> }).handleBatch(payload(partition));
+    return { handlers, handle };
+  }
+
+  function laterBatch(handlers: Map<number, (payload: KafkaBatchMessage) => Promise<void>>, partition: number) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const seen: boolean[] = [];
+    handlers.set(partition, async (payload) => {
+      seen.push(payload.isCurrentGeneration());
+      await released;
+      seen.push(payload.isCurrentGeneration());
+    });
+    return { release, seen };
+  }
+
+  it('a batch refused for its generation makes the other batch in flight stale before its next write', async () => {
+    const { handlers, handle } = concurrentHarness();
+    const other = laterBatch(handlers, 1);
+    handlers.set(0, async () => {
+      throw Object.assign(new Error('The provided generation id is not the current generation'), { name: 'KafkaJSProtocolError', type: 'ILLEGAL_GENERATION' });
+    });
+    const inFlight = handle(1);
+    await expect(handle(0)).rejects.toMatchObject({ type: 'ILLEGAL_GENERATION' });
+    other.release();
+    await inFlight;
+    expect(other.seen).toEqual([true, false]);
+    // A batch handed out after it (the member rejoined) is current again.
+    const next = laterBatch(handlers, 2);
+    next.release();
+    await handle(2);
+    expect(next.seen).toEqual([true, true]);
+  });
+
+  it('a batch failing for any other reason leaves the others current', async () => {
+    const { handlers, handle } = concurrentHarness();
+    const other = laterBatch(handlers, 1);
+    handlers.set(0, async () => {
+      throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
+    });
+    const inFlight = handle(1);
+    await expect(handle(0)).rejects.toMatchObject({ code: 'ENOSPC' });
+    other.release();
+    await inFlight;
+    expect(other.seen).toEqual([true, true]);
+  });
+});
+
+describe('isGenerationLost', () => {
+  it('is true for the group answers that end a generation and for a fenced writer, false for the rest', () => {
+    for (const type of ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']) {
+      expect(isGenerationLost(Object.assign(new Error(type), { type }))).toBe(true);
+    }
+    expect(isGenerationLost(Object.assign(new Error('fenced'), { name: 'StaleWriterError' }))).toBe(true);
+    expect(isGenerationLost(Object.assign(new Error('leader moved'), { type: 'NOT_LEADER_OR_FOLLOWER' }))).toBe(false);
+    expect(isGenerationLost(new TypeError('x'))).toBe(false);
+    expect(isGenerationLost('REBALANCE_IN_PROGRESS')).toBe(false);
   });
 });

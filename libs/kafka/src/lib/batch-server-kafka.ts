@@ -61,6 +61,19 @@ export function isPossiblyMessageFault(error: unknown): boolean {
   return !error.name.startsWith('KafkaJS') && error.name !== 'StaleWriterError' && error.name !== 'StaleBatchError';
 }
 
+/** Kafka's answers that mean this member's generation is over: the group moved on (or is moving) without it. */
+const GENERATION_LOST_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+
+/**
+ * Whether a batch failed because its partition may no longer be this instance's: its commit was refused for the
+ * generation, the handler saw a rebalance (StaleBatchError, type REBALANCE_IN_PROGRESS) or a newer writer fenced it.
+ */
+export function isGenerationLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const type = (error as Error & { type?: unknown }).type;
+  return (typeof type === 'string' && GENERATION_LOST_TYPES.has(type)) || error.name === 'StaleWriterError';
+}
+
 /**
  * kafkajs stops the consumer for good when a handler throws a TypeError, RangeError, SyntaxError or ReferenceError;
  * wrapped, the failure is retried like any other (and counted towards finding a poison message).
@@ -212,6 +225,10 @@ export class BatchServerKafka extends ServerKafka {
       await this.callHandler(handler, message);
       this.failures.delete(key);
     } catch (error) {
+      // kafkajs hands a fetch's batches to its workers and rejoins only once all of them are done. The first one
+      // refused for the generation ends it for the others too: those still running stop before their next write
+      // instead of writing as a stale member (with partitionsConsumedConcurrently > 1 they run at the same time).
+      if (generation === this.generation && isGenerationLost(error)) this.generation++;
       const attempts = (this.failures.get(key) ?? 0) + 1;
       if (!this.route.poisonPattern || !isPossiblyMessageFault(error) || attempts < (this.route.maxAttempts ?? 3)) {
         // Keys of batches that later started elsewhere (after a rebalance) are never deleted: keep the map bounded.
