@@ -117,4 +117,26 @@ describe('DurableEventIdIndex', () => {
     await index.refresh(first); // read again from storage
     expect(index.findStored(first)).toEqual([0, 1]);
   });
+
+  it('never drops an hour another refresh is still reading or its caller is about to use', async () => {
+    await commit(0, '0', [ev(1)]); // hour 9: one stored id
+    await commit(1, '0', [ev(2, H10), ev(3, H10)]); // hour 10: two
+    const index = new DurableEventIdIndex(backend, { maxIds: 1 });
+    // The listing of hour 9 is held back, as a slow storage answer would be, while a refresh of hour 10 completes.
+    let releaseList!: () => void;
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+    const list = backend.list.bind(backend);
+    jest.spyOn(backend, 'list').mockImplementation(async (prefix) => {
+      if (prefix.includes('hour=09')) await listHeld;
+      return list(prefix);
+    });
+    const slow = index.refresh([ev(1)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await index.refresh([ev(2, H10)]); // over the budget: it evicts what it may
+    releaseList();
+    await slow;
+    // Hour 9 was in use throughout: its id is known, not mistaken for new.
+    expect(index.has(ev(1).event_id, Date.parse(H9))).toBe(true);
+    expect(index.findStored([ev(1)])).toEqual([0]);
+  });
 });

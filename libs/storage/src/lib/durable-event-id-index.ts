@@ -54,6 +54,8 @@ function hourStartOf(epochMs: number): number {
  */
 export class DurableEventIdIndex {
   private readonly hours = new Map<number, HourIds>();
+  /** Refreshes using each hour right now: eviction leaves these hours alone (see `refresh`). */
+  private readonly pins = new Map<number, number>();
   private readonly maxIds: number;
   private clock = 0;
 
@@ -93,27 +95,51 @@ export class DurableEventIdIndex {
       if (start !== previous) starts.add((previous = start));
     }
     if (starts.size === 0) return;
-    const pending = await this.pendingFiles();
+    // Chunks of several partitions are checked at once: while this refresh waits for storage, another one may evict.
+    // The hours are pinned until the caller has used them: the pins go in a setImmediate, after the microtasks that
+    // resume the caller (the gate reads the index synchronously once refresh resolves), so no other refresh's
+    // eviction can slip in between and make an id of a dropped hour look new.
     const tick = ++this.clock;
+    const held: HourIds[] = [];
     for (const start of starts) {
       const hour = this.hourOf(start);
       hour.lastUsed = tick;
-      const folder = `${IDS_DATASET}/${PartitionPath.fromEventTime(start)}`;
-      for (const key of await this.backend.list(folder)) {
-        if (!key.endsWith('.ids') || hour.files.has(key) || pending.has(key)) continue;
-        let bytes: Buffer;
-        try {
-          bytes = await this.backend.read(key);
-        } catch (error) {
-          // Listed, then gone: a recovery removed an uncommitted batch's files between the list and the read.
-          if (!(await this.backend.exists(key))) continue;
-          throw error;
-        }
-        hour.ids.addPacked(decodeEventIdFile(bytes, key));
-        hour.files.add(key);
-      }
+      held.push(hour);
+      this.pins.set(start, (this.pins.get(start) ?? 0) + 1);
     }
-    this.evict(starts);
+    try {
+      const pending = await this.pendingFiles();
+      let at = 0;
+      for (const start of starts) await this.readNewFiles(start, held[at++], pending);
+      this.evict();
+    } finally {
+      setImmediate(() => this.unpin(starts));
+    }
+  }
+
+  private async readNewFiles(start: number, hour: HourIds, pending: ReadonlySet<string>): Promise<void> {
+    const folder = `${IDS_DATASET}/${PartitionPath.fromEventTime(start)}`;
+    for (const key of await this.backend.list(folder)) {
+      if (!key.endsWith('.ids') || hour.files.has(key) || pending.has(key)) continue;
+      let bytes: Buffer;
+      try {
+        bytes = await this.backend.read(key);
+      } catch (error) {
+        // Listed, then gone: a recovery removed an uncommitted batch's files between the list and the read.
+        if (!(await this.backend.exists(key))) continue;
+        throw error;
+      }
+      hour.ids.addPacked(decodeEventIdFile(bytes, key));
+      hour.files.add(key);
+    }
+  }
+
+  private unpin(starts: Iterable<number>): void {
+    for (const start of starts) {
+      const count = (this.pins.get(start) ?? 0) - 1;
+      if (count > 0) this.pins.set(start, count);
+      else this.pins.delete(start);
+    }
   }
 
   /** True when the id is stored in the hour of `eventTimeMs` (as of the last `refresh` of that hour). */
@@ -181,10 +207,11 @@ export class DurableEventIdIndex {
     return files;
   }
 
-  private evict(keep: ReadonlySet<number>): void {
+  /** Drops the hours used least recently until the ids fit `maxIds`; pinned hours (in use) always stay. */
+  private evict(): void {
     let total = this.size;
     if (total <= this.maxIds) return;
-    const byAge = [...this.hours.entries()].filter(([start]) => !keep.has(start)).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    const byAge = [...this.hours.entries()].filter(([start]) => !this.pins.has(start)).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
     for (const [start, hour] of byAge) {
       if (total <= this.maxIds) break;
       total -= hour.ids.size;
