@@ -54,8 +54,9 @@ describe.each(VARIANTS)('crash recovery and scale-out on $storage storage (real 
     // Small chunks mean many commits, so a kill often lands between a write and its commit. No compaction: the
     // independent reader below globs the event folders, which is only right while no compaction runs.
     const processorEnv = { BATCH_MAX_EVENTS: '1000', BATCH_MAX_MS: '100', KAFKA_SESSION_TIMEOUT_MS: '6000', METRICS_ROLLUP_MS: '500', COMPACTION_INTERVAL_MS: '0' };
-    // A second instance in the same group all along: it takes over the victim's partitions and gives them back.
-    await pipeline.startApp('processor', processorEnv);
+    // A second instance in the same group all along: it takes over the victim's partitions and gives them back,
+    // handling its partitions' chunks three at a time (PARTITIONS_CONSUMED_CONCURRENTLY) through every rebalance.
+    await pipeline.startApp('processor', { ...processorEnv, PARTITIONS_CONSUMED_CONCURRENTLY: '3' });
     let victim = await pipeline.startApp('processor', processorEnv);
 
     // Events keep arriving while the victim is killed, so it dies in the middle of real work.

@@ -9,7 +9,7 @@ describe('BatchConsumerConfig', () => {
     expect(() => loadConfig(BatchConsumerConfig, { KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
   });
 
-  it('builds one-partition-at-a-time consumer options whose heartbeat fits three times in the session', () => {
+  it('builds consumer options whose heartbeat fits three times in the session, one partition at a time by default', () => {
     const config = loadConfig(BatchConsumerConfig, { KAFKA_BROKERS: 'a:1,b:2', TOPIC_PARTITIONS: '4', KAFKA_HEARTBEAT_INTERVAL_MS: '5000' });
     const options = batchConsumerOptions(config, 'processor');
     expect(options.client).toMatchObject({ clientId: 'processor', brokers: ['a:1', 'b:2'] });
@@ -23,5 +23,11 @@ describe('BatchConsumerConfig', () => {
     });
     expect(options.run).toEqual({ partitionsConsumedConcurrently: 1 });
     expect(options.producer).toMatchObject({ idempotent: true });
+  });
+
+  it('takes the partitions handled at once from PARTITIONS_CONSUMED_CONCURRENTLY and refuses 0', () => {
+    const config = loadConfig(BatchConsumerConfig, { PARTITIONS_CONSUMED_CONCURRENTLY: '3' });
+    expect(batchConsumerOptions(config, 'processor').run).toEqual({ partitionsConsumedConcurrently: 3 });
+    expect(() => loadConfig(BatchConsumerConfig, { PARTITIONS_CONSUMED_CONCURRENTLY: '0' })).toThrow(/PARTITIONS_CONSUMED_CONCURRENTLY/);
   });
 });

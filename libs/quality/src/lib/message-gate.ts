@@ -89,8 +89,8 @@ export class MessageQualityGate {
    * The kept events of chunks checked but not yet committed or aborted (keyed by the `kept` array `check`
    * returned), with their ids as a Set once a later check needed them. When partitions are processed concurrently
    * a copy of an event may be checked while its original's chunk is still being written: without this, both would
-   * pass. Chunks checked one after another (the processor's one partition at a time) never build the Set, and
-   * commit drops a chunk whole instead of deleting its ids one by one.
+   * pass. A chunk's Set is built once, by the first check that runs while it is in flight (chunks checked one after
+   * another, PARTITIONS_CONSUMED_CONCURRENTLY=1, never build one), and commit drops a chunk whole.
    */
   private readonly inFlight = new Map<readonly ShopEvent[], Set<string> | undefined>();
   private readonly now: () => number;
